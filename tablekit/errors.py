@@ -1,0 +1,51 @@
+"""Errors raised by tablekit.
+
+mltable raises a single exception class, ``UserErrorException``, and tells
+situations apart by its ``error_code`` attribute.  Code that catches mltable
+errors matches on that class name and on the code, so we keep both, but write
+messages a person can read (mltable's are multi-screen rslex dumps).
+"""
+from __future__ import annotations
+
+
+class ErrorCode:
+    """The error_code values real mltable uses."""
+
+    USER_ERROR = "UserError"  # argument errors raised at call time
+    NOT_FOUND = "ScriptExecution.StreamAccess.NotFound"
+    STREAM_UNEXPECTED = "ScriptExecution.StreamAccess.Unexpected"
+    VALIDATION = "ScriptExecution.Validation"
+    TRANSFORMATION_VALIDATION = "ScriptExecution.Transformation.Validation"
+    UNEXPECTED = "ScriptExecution.Unexpected"
+    ALREADY_EXISTS = "ScriptExecution.WriteStreams.AlreadyExists"
+
+
+class UserErrorException(Exception):
+    """An error caused by the user's input or data, never by a bug in tablekit.
+
+    ``error_code`` matches what mltable 1.7.0 reports for the same situation.
+    """
+
+    def __init__(self, message: str, error_code: str = ErrorCode.USER_ERROR):
+        super().__init__(message)
+        self.message = message
+        self.error_code = error_code
+        self.compliant_message = message
+
+    def __str__(self) -> str:
+        if self.error_code == ErrorCode.USER_ERROR:
+            return self.message
+        return f"{self.message} (error_code: {self.error_code})"
+
+    def __repr__(self) -> str:
+        return f"UserErrorException(error_code={self.error_code!r}, message={self.message!r})"
+
+
+def user_error(message: str) -> UserErrorException:
+    """An argument error, raised when the bad call is made."""
+    return UserErrorException(message, ErrorCode.USER_ERROR)
+
+
+def data_error(code: str, message: str) -> UserErrorException:
+    """An error found while reading data, raised at materialization."""
+    return UserErrorException(message, code)
