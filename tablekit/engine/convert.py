@@ -1,0 +1,112 @@
+"""convert_column_types: turning a column into a DataType the way mltable does.
+
+to_int truncates ('2.5' -> 2), reads '1e3', trims spaces, saturates at the
+int64 limits and maps 'NaN' to 0; unparsable values become null.  to_bool
+knows mltable's default spellings or the user's lists (mismatch_as decides
+the rest).  to_datetime tries the user's formats in turn.  to_string writes
+2.0 as '2', booleans as 'True'/'False' and datetimes in ISO form with +00:00.
+"""
+from __future__ import annotations
+
+import polars as pl
+
+from tablekit.types import DataType
+
+DEFAULT_TRUE = ["true", "True", "TRUE", "t", "T", "Y", "1"]
+DEFAULT_FALSE = ["false", "False", "FALSE", "f", "F", "N", "0"]
+INT64_MAX = 2**63 - 1
+INT64_MIN = -(2**63)
+
+
+def _as_text(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    return expr if dtype == pl.String else to_string(expr, dtype)
+
+
+def to_string(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    if dtype == pl.String:
+        return expr
+    if dtype == pl.Boolean:
+        return pl.when(expr).then(pl.lit("True")).when(~expr).then(pl.lit("False")).otherwise(None)
+    if dtype.is_float():
+        whole = expr.is_finite() & (expr == expr.floor()) & (expr.abs() < 1e15)
+        return pl.when(whole).then(expr.cast(pl.Int64).cast(pl.String)).otherwise(expr.cast(pl.String))
+    if isinstance(dtype, pl.Datetime):
+        return expr.dt.to_string("%Y-%m-%dT%H:%M:%S%.f") + pl.lit("+00:00")
+    if dtype == pl.Date:
+        return expr.cast(pl.Datetime("ns")).dt.to_string("%Y-%m-%dT%H:%M:%S") + pl.lit("+00:00")
+    if dtype == pl.Null:
+        return expr.cast(pl.String)
+    return expr.cast(pl.String, strict=False)
+
+
+def to_float(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    if dtype.is_numeric():
+        return expr.cast(pl.Float64)
+    if dtype == pl.Boolean:
+        return expr.cast(pl.Float64)
+    text = _as_text(expr, dtype).str.strip_chars()
+    return text.cast(pl.Float64, strict=False)
+
+
+def to_int(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    if dtype.is_integer():
+        return expr.cast(pl.Int64, strict=False)
+    value = to_float(expr, dtype) if not dtype.is_float() else expr.cast(pl.Float64)
+    exact = None
+    if not dtype.is_numeric() and dtype != pl.Boolean:
+        # whole numbers written as integers keep every digit (floats round past 2**53)
+        exact = _as_text(expr, dtype).str.strip_chars().cast(pl.Int64, strict=False)
+    clipped = (pl.when(value.is_nan()).then(pl.lit(0.0))
+               .when(value >= float(INT64_MAX)).then(pl.lit(float(INT64_MAX)))
+               .when(value <= float(INT64_MIN)).then(pl.lit(float(INT64_MIN)))
+               .otherwise(value.truncate() if hasattr(value, "truncate") else value))
+    as_int = (pl.when(value >= float(INT64_MAX)).then(pl.lit(INT64_MAX, dtype=pl.Int64))
+              .when(value <= float(INT64_MIN)).then(pl.lit(INT64_MIN, dtype=pl.Int64))
+              .otherwise(clipped.cast(pl.Int64, strict=False)))
+    return as_int if exact is None else pl.coalesce([exact, as_int])
+
+
+def to_bool(expr: pl.Expr, dtype: pl.DataType, options: dict) -> pl.Expr:
+    if dtype == pl.Boolean:
+        return expr
+    trues = options.get("true_values") or DEFAULT_TRUE
+    falses = options.get("false_values") or DEFAULT_FALSE
+    mismatch = options.get("mismatch_as")
+    text = _as_text(expr, dtype)
+    otherwise = {"true": pl.lit(True), "false": pl.lit(False)}.get(mismatch, pl.lit(None, dtype=pl.Boolean))
+    return (pl.when(text.is_null()).then(pl.lit(None, dtype=pl.Boolean))
+            .when(text.is_in(trues)).then(pl.lit(True))
+            .when(text.is_in(falses)).then(pl.lit(False))
+            .otherwise(otherwise))
+
+
+def to_datetime(expr: pl.Expr, dtype: pl.DataType, options: dict) -> pl.Expr:
+    if isinstance(dtype, pl.Datetime):
+        return expr.cast(pl.Datetime("ns"))
+    if dtype == pl.Date:
+        return expr.cast(pl.Datetime("ns"))
+    from tablekit.engine.inference import parse_datetime
+
+    formats = options.get("formats") or []
+    if isinstance(formats, str):
+        formats = [formats]
+    return parse_datetime(_as_text(expr, dtype), tuple(formats))
+
+
+def convert(name: str, data_type: DataType, dtype: pl.DataType) -> pl.Expr:
+    """Expression converting column ``name`` (currently ``dtype``) to ``data_type``."""
+    col = pl.col(name)
+    kind = data_type.name
+    if kind == "string":
+        out = to_string(col, dtype)
+    elif kind == "int":
+        out = to_int(col, dtype)
+    elif kind == "float":
+        out = to_float(col, dtype)
+    elif kind == "boolean":
+        out = to_bool(col, dtype, data_type.options)
+    elif kind == "datetime":
+        out = to_datetime(col, dtype, data_type.options)
+    else:  # stream_info: tablekit keeps the location text
+        out = _as_text(col, dtype)
+    return out.alias(name)

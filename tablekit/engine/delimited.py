@@ -1,0 +1,182 @@
+"""Reading delimited files into string columns, then typing them like mltable.
+
+Fast path: polars' multi-threaded CSV parser reads every field as a string.
+It agrees with mltable on ordinary files; where it cannot (ragged rows,
+quotes after a closing quote, line breaks inside quotes without
+support_multi_line, blank lines, non-UTF-8 text), the file is re-read with the
+exact tokenizer in ``csv_tokenizer``.  The checks that decide this are cheap
+and run on the parsed data, so ordinary files pay almost nothing for them.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import List, Optional, Sequence
+
+import polars as pl
+
+from tablekit.engine import inference
+from tablekit.engine.csv_tokenizer import tokenize
+from tablekit.engine.text import decode, is_utf8_family
+from tablekit.plan.nodes import ReadDelimited
+from tablekit.sources import SourceFile
+
+HEAD_CHUNK = 1 << 16
+
+
+@dataclass
+class RawFile:
+    """One file's records as positional string columns c0, c1, ...; row 0 may be the header."""
+
+    file_index: int
+    frame: pl.DataFrame
+
+
+def _positional(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.rename({old: f"c{i}" for i, old in enumerate(frame.columns)})
+
+
+def _records_frame(records: List[list]) -> pl.DataFrame:
+    width = max((len(r) for r in records), default=0)
+    columns = {f"c{i}": [r[i] if i < len(r) else None for r in records] for i in range(width)}
+    return pl.DataFrame(columns, schema={name: pl.String for name in columns})
+
+
+def _line_count_prefix(data: bytes, lines: int) -> Optional[int]:
+    """Byte offset just past the ``lines``-th line break, or None if there are fewer."""
+    pos = -1
+    for _ in range(lines):
+        pos = data.find(b"\n", pos + 1)
+        if pos < 0:
+            return None
+    return pos + 1
+
+
+def read_head_bytes(file: SourceFile, lines: int) -> bytes:
+    """Enough leading bytes of a file to hold ``lines`` lines (the whole file if shorter)."""
+    size = HEAD_CHUNK
+    while True:
+        data = file.source.read_bytes(file.path, 0, size)
+        cut = _line_count_prefix(data, lines)
+        if cut is not None:
+            return data[:cut]
+        if len(data) < size:
+            return data
+        size *= 4
+
+
+def _needs_exact_parser(frame: pl.DataFrame, options: ReadDelimited, crlf: bool) -> bool:
+    if frame.width == 0:
+        return False
+    checks = []
+    if not options.support_multi_line:
+        checks += [pl.col(c).str.contains("\n", literal=True).any() for c in frame.columns]
+    if not crlf:  # a blank line reads as an all-null row; mltable skips it
+        checks.append(pl.all_horizontal(pl.all().is_null()).any())
+    if not checks:
+        return False
+    return bool(frame.select(pl.any_horizontal(checks)).item())
+
+
+def read_raw(file: SourceFile, file_index: int, options: ReadDelimited,
+             max_lines: Optional[int] = None) -> RawFile:
+    """Parse one file into string columns.  ``max_lines`` bounds the lines read."""
+    utf8 = is_utf8_family(options.encoding)
+    data: Optional[bytes] = None
+    if max_lines is not None:
+        data = read_head_bytes(file, max_lines)
+    if utf8 and len(options.delimiter.encode()) == 1:
+        source = io.BytesIO(data) if data is not None else file.path
+        try:
+            frame = pl.read_csv(
+                source, has_header=False, infer_schema=False, separator=options.delimiter,
+                quote_char='"', raise_if_empty=False,
+                n_rows=max_lines, encoding="utf8")
+            head = data[:4096] if data is not None else file.source.read_bytes(file.path, 0, 4096)
+            crlf = b"\r\n" in head
+            if not _needs_exact_parser(frame, options, crlf):
+                return RawFile(file_index, _positional(frame))
+        except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, pl.exceptions.ShapeError):
+            pass  # polars cannot parse it as mltable would: use the exact parser
+    if data is None:
+        data = file.source.read_bytes(file.path)
+    text = decode(data, options.encoding, file.display)
+    records = tokenize(text, options.delimiter, options.support_multi_line)
+    if max_lines is not None:
+        records = records[:max_lines]
+    return RawFile(file_index, _records_frame(records))
+
+
+# -- headers -------------------------------------------------------------------
+
+def header_names(header_row: Sequence[Optional[str]], width: int) -> List[str]:
+    """Column names from a header row: empty -> Column<n>, duplicates -> name_1, ..."""
+    names: List[str] = []
+    seen: set = set()
+    for i in range(width):
+        raw = header_row[i] if i < len(header_row) else None
+        name = raw if raw else f"Column{i + 1}"
+        if name in seen:
+            k = 1
+            while f"{name}_{k}" in seen:
+                k += 1
+            name = f"{name}_{k}"
+        seen.add(name)
+        names.append(name)
+    return names
+
+
+def named_frames(raws: List[RawFile], header_mode: str) -> List[pl.DataFrame]:
+    """Split header rows off and name each file's columns as the header mode says."""
+    frames: List[pl.DataFrame] = []
+    first_names: Optional[List[str]] = None
+    for position, raw in enumerate(raws):
+        frame = raw.frame
+        has_header = header_mode in ("all_files_same_headers", "all_files_different_headers") or (
+            header_mode == "from_first_file" and position == 0)
+        if has_header and frame.height > 0:
+            header_row = list(frame.row(0))
+            frame = frame.slice(1)
+        else:
+            header_row = None
+        if header_mode == "no_header":
+            names = [f"Column{i + 1}" for i in range(frame.width)]
+        elif header_mode == "all_files_different_headers" or first_names is None:
+            names = header_names(header_row or [], frame.width)
+            if first_names is None:
+                first_names = names
+        else:
+            names = header_names(first_names, frame.width)
+            names = [first_names[i] if i < len(first_names) else names[i] for i in range(frame.width)]
+        frames.append(frame.rename(dict(zip(frame.columns, names))))
+    return frames
+
+
+def combine(frames: List[pl.DataFrame]) -> pl.DataFrame:
+    frames = [f for f in frames if f.width > 0 or f.height > 0]
+    if not frames:
+        return pl.DataFrame()
+    if len(frames) == 1:
+        return frames[0]
+    return pl.concat(frames, how="diagonal")
+
+
+# -- typing --------------------------------------------------------------------
+
+def type_columns(frame: pl.DataFrame, kinds: dict) -> pl.DataFrame:
+    return frame.select(inference.kinds_to_exprs(kinds, frame.columns))
+
+
+def infer_types(sample: pl.DataFrame, options: ReadDelimited) -> dict:
+    """Kind per column: inferred from the sample, then the user's overrides."""
+    spec = options.infer_column_types
+    if not spec.enabled:
+        kinds = {c: inference.STRING for c in sample.columns}
+    else:
+        kinds = inference.infer_kinds(sample.head(spec.sample_size))
+    for columns, data_type in spec.overrides:
+        for name in ((columns,) if isinstance(columns, str) else columns):
+            if name in kinds:
+                kinds[name] = ("override", data_type)
+    return kinds
+

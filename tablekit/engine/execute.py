@@ -1,0 +1,111 @@
+"""Execute a physical plan: run its scan, then each remaining step in order."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Dict
+
+import polars as pl
+
+from tablekit.engine import sample
+from tablekit.engine.convert import convert
+from tablekit.engine.scan import PARTITION, ScanResult, compile_predicate, run_scan
+from tablekit.errors import ErrorCode, data_error
+from tablekit.plan.nodes import (ConvertColumnTypes, DropColumns, Filter, KeepColumns, PhysicalPlan, Sample,
+                                 SelectPartitions, Skip, Take, TakeRandomSample, column_tuple)
+from tablekit.sources import resolve_paths
+
+
+def _data_columns(frame: pl.DataFrame):
+    return [c for c in frame.columns if c != PARTITION]
+
+
+def apply_filter(frame: pl.DataFrame, step: Filter) -> pl.DataFrame:
+    return frame.filter(compile_predicate(step.expression, frame.schema))
+
+
+def apply_keep(frame: pl.DataFrame, step: KeepColumns) -> pl.DataFrame:
+    wanted = set(column_tuple(step.columns))
+    kept = [c for c in _data_columns(frame) if c in wanted]
+    if not kept:
+        raise data_error(ErrorCode.VALIDATION,
+                         f"The input data contains no columns named {sorted(wanted)}: keep_columns found none "
+                         f"of them (columns are {_data_columns(frame)}).")
+    return frame.select(kept + ([PARTITION] if PARTITION in frame.columns else []))
+
+
+def apply_drop(frame: pl.DataFrame, step: DropColumns) -> pl.DataFrame:
+    unwanted = set(column_tuple(step.columns))
+    return frame.drop([c for c in _data_columns(frame) if c in unwanted])
+
+
+def apply_take(frame: pl.DataFrame, step: Take) -> pl.DataFrame:
+    return frame.head(step.count)
+
+
+def apply_skip(frame: pl.DataFrame, step: Skip) -> pl.DataFrame:
+    return frame.slice(step.count)
+
+
+def _sample(frame: pl.DataFrame, seed: int, upper: float, lower: float) -> pl.DataFrame:
+    if frame.height == 0:
+        return frame
+    keys = frame.select(pl.col(PARTITION), pl.int_range(pl.len(), dtype=pl.UInt64).over(PARTITION).alias("pos"))
+    mask = sample.keep_mask(seed, keys.get_column(PARTITION).to_numpy(), keys.get_column("pos").to_numpy(),
+                            upper, lower)
+    return frame.filter(pl.Series(mask))
+
+
+def apply_take_random_sample(frame: pl.DataFrame, step: TakeRandomSample) -> pl.DataFrame:
+    return _sample(frame, step.seed, step.probability, 0.0)
+
+
+def apply_sample(frame: pl.DataFrame, step: Sample) -> pl.DataFrame:
+    return _sample(frame, step.seed, step.probability, step.lower_bound)
+
+
+def apply_convert(frame: pl.DataFrame, step: ConvertColumnTypes) -> pl.DataFrame:
+    exprs = []
+    for columns, data_type in step.conversions:
+        for name in column_tuple(columns):
+            if name in frame.columns and name != PARTITION:
+                exprs.append(convert(name, data_type, frame.schema[name]))
+    return frame.with_columns(exprs) if exprs else frame
+
+
+def apply_select_partitions(frame: pl.DataFrame, step: SelectPartitions) -> pl.DataFrame:
+    parts = [frame.filter(pl.col(PARTITION) == i) for i in step.indices]
+    return pl.concat(parts) if parts else frame.clear()
+
+
+STEPS: Dict[type, Callable] = {
+    Filter: apply_filter,
+    KeepColumns: apply_keep,
+    DropColumns: apply_drop,
+    Take: apply_take,
+    Skip: apply_skip,
+    TakeRandomSample: apply_take_random_sample,
+    Sample: apply_sample,
+    ConvertColumnTypes: apply_convert,
+    SelectPartitions: apply_select_partitions,
+}
+
+
+@dataclass
+class Result:
+    """A materialized table: the rows (with the hidden partition column) and exact source types."""
+
+    frame: pl.DataFrame
+    scan: ScanResult
+
+    @property
+    def data(self) -> pl.DataFrame:
+        return self.frame.drop(PARTITION) if PARTITION in self.frame.columns else self.frame
+
+
+def execute(plan: PhysicalPlan) -> Result:
+    files = resolve_paths(plan.paths, plan.base_dir)
+    scanned = run_scan(plan.scan, files)
+    frame = scanned.frame
+    for step in plan.steps:
+        frame = STEPS[type(step)](frame, step)
+    return Result(frame, scanned)

@@ -1,0 +1,149 @@
+"""Running a Scan: list files, read them with the format's reader, and apply
+what the optimizer pushed down (columns, predicate, limit, partitions).
+
+Every scan returns one polars DataFrame whose hidden column PARTITION holds
+each row's partition index (the file it came from), which sampling and
+select_partitions need.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence
+
+import polars as pl
+import pyarrow as pa
+
+from tablekit.engine import delimited, jsonl, parquet
+from tablekit.plan.nodes import ReadDelimited, ReadJsonLines, ReadParquet, Scan
+from tablekit.sources import SourceFile
+
+PARTITION = "__tablekit_partition"
+
+
+@dataclass
+class ScanResult:
+    frame: pl.DataFrame
+    arrow_types: Dict[str, pa.DataType] = field(default_factory=dict)  # exact source types (parquet)
+
+
+def compile_predicate(expression: str, schema) -> pl.Expr:
+    from tablekit.expr import compile_filter, parse_filter
+
+    return compile_filter(parse_filter(expression), {k: v for k, v in schema.items() if k != PARTITION})
+
+
+def _select_files(files: Sequence[SourceFile], partitions: Optional[Sequence[int]]):
+    indexed = list(enumerate(files))
+    if partitions is None:
+        return indexed
+    return [indexed[i] for i in partitions if 0 <= i < len(indexed)]
+
+
+def _finish(frame: pl.DataFrame, scan: Scan, path_column: Optional[str]) -> pl.DataFrame:
+    """Apply pushed-down columns, predicate and limit to a frame that has all columns."""
+    if scan.columns is not None:
+        keep = set(scan.columns)
+        frame = frame.select([c for c in frame.columns if c in keep or c == PARTITION])
+    if scan.predicate is not None:
+        frame = frame.filter(compile_predicate(scan.predicate, frame.schema))
+    if scan.limit is not None:
+        frame = frame.head(scan.limit)
+    return frame
+
+
+def _with_path(frame: pl.DataFrame, path_column: str, display: str) -> pl.DataFrame:
+    return frame.select(pl.lit(display, dtype=pl.String).alias(path_column), pl.all())
+
+
+def _concat(frames: List[pl.DataFrame]) -> pl.DataFrame:
+    frames = [f for f in frames if f.width > 0]
+    if not frames:
+        return pl.DataFrame()
+    return frames[0] if len(frames) == 1 else pl.concat(frames, how="diagonal_relaxed")
+
+
+# -- delimited -----------------------------------------------------------------
+
+def scan_delimited(scan: Scan, files: Sequence[SourceFile]) -> ScanResult:
+    options: ReadDelimited = scan.read
+    sample_size = options.infer_column_types.sample_size
+    max_lines = None
+    if scan.limit is not None and scan.predicate is None:
+        max_lines = max(scan.limit, sample_size) + 1  # + a header line; inference still sees its sample
+    raws = []
+    rows = 0
+    for index, file in _select_files(files, scan.partitions):
+        raw = delimited.read_raw(file, index, options, max_lines)
+        raws.append(raw)
+        rows += raw.frame.height
+        if max_lines is not None and rows >= max_lines + len(raws):
+            break
+    frames = delimited.named_frames(raws, options.header)
+    if options.empty_as_string:
+        frames = [f.with_columns(pl.all().fill_null("")) for f in frames]
+    sample = delimited.combine([f.head(sample_size) for f in frames]).head(sample_size)
+    kinds = delimited.infer_types(sample, options)
+    typed = []
+    for raw, frame in zip(raws, frames):
+        if scan.columns is not None:  # type only the columns that will be used
+            keep = set(scan.columns)
+            frame = frame.select([c for c in frame.columns if c in keep])
+        frame = delimited.type_columns(frame, kinds)
+        if options.include_path_column:
+            frame = _with_path(frame, options.path_column, files[raw.file_index].display)
+        frame = frame.with_columns(pl.lit(raw.file_index, dtype=pl.UInt32).alias(PARTITION))
+        typed.append(frame)
+    combined = _concat(typed)
+    # names were pruned before typing; the path column may still need pruning
+    return ScanResult(_finish(combined, scan, options.path_column))
+
+
+# -- parquet -------------------------------------------------------------------
+
+def scan_parquet(scan: Scan, files: Sequence[SourceFile]) -> ScanResult:
+    options: ReadParquet = scan.read
+    chosen = _select_files(files, scan.partitions)
+    chosen_files = [f for _, f in chosen]
+    lazy = parquet.scan(chosen_files, PARTITION)
+    index_of = {i: original for i, (original, _) in enumerate(chosen)}
+    if len(index_of) and any(k != v for k, v in index_of.items()):
+        lazy = lazy.with_columns(pl.col(PARTITION).replace_strict(index_of, return_dtype=pl.UInt32))
+    if options.include_path_column:
+        displays = {i: f.display for i, f in chosen}
+        lazy = lazy.select(pl.col(PARTITION).replace_strict(displays, return_dtype=pl.String)
+                           .alias(options.path_column), pl.all())
+    schema = lazy.collect_schema()
+    if scan.columns is not None:
+        keep = set(scan.columns)
+        lazy = lazy.select([c for c in schema.names() if c in keep or c == PARTITION])
+    if scan.predicate is not None:
+        lazy = lazy.filter(compile_predicate(scan.predicate, lazy.collect_schema()))
+    if scan.limit is not None:
+        lazy = lazy.head(scan.limit)
+    arrow = parquet.arrow_schema(chosen_files)
+    types = {name: arrow.field(name).type for name in arrow.names}
+    return ScanResult(lazy.collect(), types)
+
+
+# -- JSON lines ----------------------------------------------------------------
+
+def scan_json_lines(scan: Scan, files: Sequence[SourceFile]) -> ScanResult:
+    options: ReadJsonLines = scan.read
+    frames = []
+    rows = 0
+    for index, file in _select_files(files, scan.partitions):
+        frame = jsonl.read_file(file, options)
+        if options.include_path_column:
+            frame = _with_path(frame, options.path_column, file.display)
+        frames.append(frame.with_columns(pl.lit(index, dtype=pl.UInt32).alias(PARTITION)))
+        rows += frame.height
+        if scan.limit is not None and scan.predicate is None and rows >= scan.limit:
+            break
+    return ScanResult(_finish(_concat(frames), scan, options.path_column))
+
+
+READERS = {ReadDelimited: scan_delimited, ReadParquet: scan_parquet, ReadJsonLines: scan_json_lines}
+
+
+def run_scan(scan: Scan, files: Sequence[SourceFile]) -> ScanResult:
+    return READERS[type(scan.read)](scan, files)

@@ -1,0 +1,39 @@
+"""The optimizer: an ordered tuple of rewrite rules, each ``rule(plan) -> plan``.
+
+``optimize`` turns a table's plan into a ``PhysicalPlan`` (a ``Scan`` plus
+the remaining steps) and applies ``RULES`` in order.  Every rule keeps the
+result identical; it only moves work into the scan so less is read.
+"""
+from __future__ import annotations
+
+from tablekit.errors import user_error
+from tablekit.optimizer.merge_take_skip import merge_take_skip
+from tablekit.optimizer.push_filter import push_filter
+from tablekit.optimizer.push_limit import push_limit
+from tablekit.optimizer.push_partitions import push_partitions
+from tablekit.optimizer.prune_columns import prune_columns
+from tablekit.plan.nodes import PhysicalPlan, Plan, Scan
+
+RULES = (
+    merge_take_skip,
+    push_partitions,
+    push_filter,
+    push_limit,
+    prune_columns,
+)
+
+
+def physical(plan: Plan) -> PhysicalPlan:
+    """The unoptimized physical plan: the read step becomes a scan that reads everything."""
+    read = plan.read
+    if read is None:
+        raise user_error("This MLTable has no read step (read_delimited, read_parquet or read_json_lines); "
+                         "it describes files, not a table")
+    return PhysicalPlan(Scan(read), plan.steps[1:], plan.paths, plan.base_dir)
+
+
+def optimize(plan: Plan) -> PhysicalPlan:
+    result = physical(plan)
+    for rule in RULES:
+        result = rule(result)
+    return result

@@ -1,0 +1,53 @@
+"""Read only the columns the steps can use.
+
+Walking the steps backwards: keep_columns fixes the set of columns wanted
+downstream, a filter adds the columns it references.  A drop_columns or a
+plan without keep_columns needs every column, so nothing is pruned.  The
+keep/drop steps stay in place (they also order the columns and report
+unknown names), so pruning never changes the result."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from tablekit.plan.nodes import (ConvertColumnTypes, DropColumns, Filter, KeepColumns, PhysicalPlan,
+                                 column_tuple)
+
+
+def _filter_columns(expression: str):
+    from tablekit.expr import parse_filter, referenced_columns
+    from tablekit.errors import UserErrorException
+
+    try:
+        return set(referenced_columns(parse_filter(expression)))
+    except UserErrorException:
+        return None  # the error is reported when the filter runs
+
+
+def columns_needed(plan: PhysicalPlan):
+    needed = None  # None: every column
+    for step in reversed(plan.steps):
+        if isinstance(step, KeepColumns):
+            needed = set(column_tuple(step.columns))
+        elif isinstance(step, DropColumns):
+            if needed is None:
+                continue
+        elif isinstance(step, Filter) and needed is not None:
+            referenced = _filter_columns(step.expression)
+            if referenced is None:
+                return None
+            needed |= referenced
+        elif isinstance(step, ConvertColumnTypes):
+            continue
+    if needed is not None and plan.scan.predicate:
+        referenced = _filter_columns(plan.scan.predicate)
+        if referenced is None:
+            return None
+        needed |= referenced
+    return needed
+
+
+def prune_columns(plan: PhysicalPlan) -> PhysicalPlan:
+    needed = columns_needed(plan)
+    if needed is None:
+        return plan
+    return replace(plan, scan=replace(plan.scan, columns=tuple(sorted(needed))))

@@ -1,0 +1,1 @@
+"""Turning an executed table into pandas, Arrow or polars objects."""

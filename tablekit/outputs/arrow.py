@@ -1,0 +1,21 @@
+"""Arrow output: the engine's columns with the source's exact types restored."""
+from __future__ import annotations
+
+import pyarrow as pa
+
+from tablekit.engine import parquet
+from tablekit.engine.execute import Result
+
+
+def to_arrow(result: Result) -> pa.Table:
+    table = result.data.to_arrow()
+    # polars hands strings over as string views; plain strings are what other tools expect
+    columns = []
+    for column in table.columns:
+        if pa.types.is_string_view(column.type) or pa.types.is_large_string(column.type):
+            column = column.cast(pa.string())
+        columns.append(column)
+    table = pa.table(columns, names=table.column_names) if columns else pa.table({})
+    if result.scan.arrow_types:
+        table = parquet.restore_types(table, result.scan.arrow_types)
+    return table

@@ -1,0 +1,30 @@
+"""explain(): the optimized plan as text, with what the scan will read."""
+from __future__ import annotations
+
+from tablekit.plan import yaml as plan_yaml
+from tablekit.plan.nodes import Plan
+
+
+def _read_name(read) -> str:
+    return next(iter(plan_yaml.step_to_dict(read)))
+
+
+def explain(plan: Plan) -> str:
+    from tablekit.optimizer import optimize
+
+    physical = optimize(plan)
+    scan = physical.scan
+    lines = [f"Scan {_read_name(scan.read)}"]
+    for entry in physical.paths:
+        lines.append(f"  {entry.kind}: {entry.value}")
+    lines.append(f"  columns: {', '.join(scan.columns) if scan.columns is not None else 'all'}")
+    if scan.predicate is not None:
+        lines.append(f"  predicate: {scan.predicate}")
+    if scan.limit is not None:
+        lines.append(f"  limit: first {scan.limit} rows")
+    if scan.partitions is not None:
+        lines.append(f"  partitions: {list(scan.partitions)}")
+    for step in physical.steps:
+        (name, args), = plan_yaml.step_to_dict(step).items()
+        lines.append(f"{name}: {args}")
+    return "\n".join(lines)

@@ -1,0 +1,169 @@
+"""Plan nodes: small immutable values, one per MLTable transformation step.
+
+A table is ``Plan(paths, steps)``: where the data is, then the ordered steps
+of its MLTable file (the first one usually a read_* step).  Equality and
+printing come from the dataclasses; the YAML form lives in ``plan.yaml``.
+The optimizer adds ``Scan`` (a read with what was pushed into it).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Optional, Tuple, Union
+
+from tablekit.types import DataType
+
+Columns = Union[str, Tuple[str, ...]]  # one name, or several, as the user gave them
+
+
+def column_tuple(columns: Columns) -> Tuple[str, ...]:
+    return (columns,) if isinstance(columns, str) else tuple(columns)
+
+
+@dataclass(frozen=True)
+class PathEntry:
+    """One entry of the ``paths`` list: kind is file, folder or pattern."""
+
+    kind: str
+    value: str
+
+
+# -- reads -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class InferTypes:
+    """``infer_column_types`` of read_delimited: on/off, sample size and overrides."""
+
+    enabled: bool = True
+    sample_size: int = 200
+    overrides: Tuple[Tuple[Columns, DataType], ...] = ()
+    as_given: object = True  # the argument as the user wrote it, for YAML
+
+
+@dataclass(frozen=True)
+class ReadDelimited:
+    delimiter: str = ","
+    header: str = "all_files_same_headers"
+    support_multi_line: bool = False
+    empty_as_string: bool = False
+    encoding: str = "utf8"
+    include_path_column: bool = False
+    infer_column_types: InferTypes = field(default_factory=InferTypes)
+    partition_size: int = 20 * 1024 * 1024
+    path_column: str = "Path"
+
+
+@dataclass(frozen=True)
+class ReadParquet:
+    include_path_column: bool = False
+    path_column: str = "Path"
+
+
+@dataclass(frozen=True)
+class ReadJsonLines:
+    invalid_lines: str = "error"
+    encoding: str = "utf8"
+    include_path_column: bool = False
+    partition_size: int = 20 * 1024 * 1024
+    path_column: str = "Path"
+
+
+Read = Union[ReadDelimited, ReadParquet, ReadJsonLines]
+READ_STEPS = (ReadDelimited, ReadParquet, ReadJsonLines)
+
+
+# -- transformations ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class Filter:
+    expression: str
+
+
+@dataclass(frozen=True)
+class KeepColumns:
+    columns: Columns
+
+
+@dataclass(frozen=True)
+class DropColumns:
+    columns: Columns
+
+
+@dataclass(frozen=True)
+class Take:
+    count: int
+
+
+@dataclass(frozen=True)
+class Skip:
+    count: int
+
+
+@dataclass(frozen=True)
+class TakeRandomSample:
+    probability: float
+    seed: int
+
+
+@dataclass(frozen=True)
+class Sample:
+    """random_split's step: keep rows whose draw u has lower_bound <= u < probability."""
+
+    probability: float
+    lower_bound: float
+    seed: int
+
+
+@dataclass(frozen=True)
+class ConvertColumnTypes:
+    conversions: Tuple[Tuple[Columns, DataType], ...]
+
+
+@dataclass(frozen=True)
+class SelectPartitions:
+    indices: Tuple[int, ...]
+
+
+Step = Union[Read, Filter, KeepColumns, DropColumns, Take, Skip, TakeRandomSample, Sample,
+             ConvertColumnTypes, SelectPartitions]
+
+
+@dataclass(frozen=True)
+class Plan:
+    paths: Tuple[PathEntry, ...]
+    steps: Tuple[Step, ...] = ()
+    base_dir: str = "."  # what relative paths are relative to
+
+    def add(self, step: Step) -> "Plan":
+        return replace(self, steps=self.steps + (step,))
+
+    @property
+    def read(self) -> Optional[Read]:
+        return self.steps[0] if self.steps and isinstance(self.steps[0], READ_STEPS) else None
+
+
+# -- what the optimizer pushes into a read -------------------------------------
+
+@dataclass(frozen=True)
+class Scan:
+    """A read step with the work the optimizer moved into it.
+
+    columns: read only these (None: all); predicate: filter expression applied
+    while reading; limit: stop after this many rows (counted before any step
+    that follows the scan); partitions: only these partitions.
+    """
+
+    read: Read
+    columns: Optional[Tuple[str, ...]] = None
+    predicate: Optional[str] = None
+    limit: Optional[int] = None
+    partitions: Optional[Tuple[int, ...]] = None
+
+
+@dataclass(frozen=True)
+class PhysicalPlan:
+    """What the engine runs: a scan, then the steps the optimizer left after it."""
+
+    scan: Scan
+    steps: Tuple[Step, ...]
+    paths: Tuple[PathEntry, ...]
+    base_dir: str

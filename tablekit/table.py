@@ -1,0 +1,321 @@
+"""MLTable: an immutable, lazily evaluated table description.
+
+Every method returns a new MLTable holding a longer plan; nothing is read
+until a ``to_*`` method (or ``show``) materializes it.  Argument errors are
+raised at call time, data errors at materialization, as in mltable.
+"""
+from __future__ import annotations
+
+import os
+import random
+from dataclasses import replace
+from typing import Any, Dict, Iterable, List, Optional, Tuple
+
+from tablekit.errors import UserErrorException, user_error
+from tablekit.plan import yaml as plan_yaml
+from tablekit.plan.nodes import (ConvertColumnTypes, DropColumns, Filter, InferTypes, KeepColumns, PathEntry,
+                                 Plan, ReadDelimited, ReadJsonLines, ReadParquet, Sample, SelectPartitions, Skip,
+                                 Take, TakeRandomSample)
+from tablekit.types import DataType, MLTableFileEncoding, MLTableHeaders, column_type_mappings
+
+PATH_KINDS = ("file", "folder", "pattern")
+DATE_SHIFTING_STEPS = (Take, Skip, Filter, TakeRandomSample, Sample)
+
+
+def _schema_error(detail: str) -> UserErrorException:
+    return user_error(f"Given MLTable does not adhere to the AzureML MLTable schema: {detail}")
+
+
+def parse_paths(paths: Any) -> Tuple[PathEntry, ...]:
+    if isinstance(paths, dict):
+        paths = [paths]
+    if not isinstance(paths, (list, tuple)):
+        raise _schema_error("`paths` must be a list of dictionaries like {'file': ...}, {'folder': ...} "
+                            "or {'pattern': ...}")
+    entries = []
+    for item in paths:
+        if not isinstance(item, dict):
+            raise _schema_error(f"path entry {item!r} is not a dictionary")
+        unknown = set(item) - set(PATH_KINDS)
+        kinds = [k for k in PATH_KINDS if k in item]
+        if unknown or len(kinds) != 1:
+            raise _schema_error(f"path entry {item!r} must have exactly one of the keys 'file', 'folder' or "
+                                "'pattern' and no other key")
+        value = item[kinds[0]]
+        if not isinstance(value, str) or not value:
+            raise _schema_error(f"path entry {item!r} must name a non-empty string")
+        entries.append(PathEntry(kinds[0], value))
+    return tuple(entries)
+
+
+class Traits:
+    """timestamp_column and index_columns of a table."""
+
+    def __init__(self, values: Optional[Dict[str, Any]] = None):
+        self._values: Dict[str, Any] = dict(values or {})
+
+    @property
+    def timestamp_column(self) -> str:
+        if "timestamp_column" not in self._values:
+            raise user_error("Timestamp column does not appear to be set. Please make sure you have set it.")
+        return self._values["timestamp_column"]
+
+    @timestamp_column.setter
+    def timestamp_column(self, column_name: str) -> None:
+        if not isinstance(column_name, str):
+            raise user_error(f"An object of type string is expected, but encountered type: {type(column_name)}")
+        self._values["timestamp_column"] = column_name
+
+    @property
+    def index_columns(self) -> List[str]:
+        if "index_columns" not in self._values:
+            raise user_error("Index columns do not appear to be set. Please make sure you have set them.")
+        return self._values["index_columns"]
+
+    @index_columns.setter
+    def index_columns(self, columns: List[str]) -> None:
+        if not isinstance(columns, list):
+            raise user_error(f"An object of type list is expected, but encountered type: {type(columns)}")
+        self._values["index_columns"] = columns
+
+    def columns(self) -> set:
+        found = set(self._values.get("index_columns") or [])
+        if self._values.get("timestamp_column"):
+            found.add(self._values["timestamp_column"])
+        return found
+
+
+class Metadata:
+    """Free-form key/value metadata of a table."""
+
+    def __init__(self, values: Optional[Dict[str, Any]] = None):
+        self._values: Dict[str, Any] = dict(values or {})
+
+    def _check(self, key: Any) -> None:
+        if not isinstance(key, str):
+            raise user_error(f"Metadata only supports string property names, but encountered {type(key)}.")
+
+    def has(self, key: str) -> bool:
+        self._check(key)
+        return key in self._values
+
+    def get(self, key: str) -> Any:
+        self._check(key)
+        return self._values.get(key)
+
+    def add(self, key: str, value: Any) -> None:
+        self._check(key)
+        self._values[key] = value
+
+
+class MLTable:
+    """A table described by paths and steps; see the module docstring."""
+
+    def __init__(self, plan: Optional[Plan] = None, traits: Optional[Dict] = None,
+                 metadata: Optional[Dict] = None):
+        self._plan = plan if plan is not None else Plan(())
+        self.traits = Traits(traits)
+        self.metadata = Metadata(metadata)
+
+    # -- building ----------------------------------------------------------
+    def _with(self, step) -> "MLTable":
+        return MLTable(self._plan.add(step), self.traits._values, self.metadata._values)
+
+    def filter(self, expression: str) -> "MLTable":
+        if not isinstance(expression, str):
+            raise user_error("The filter expression must be a string")
+        return self._with(Filter(expression))
+
+    @staticmethod
+    def _column_names(columns: Any):
+        if isinstance(columns, str):
+            return columns
+        if not (isinstance(columns, (list, tuple, set)) and all(isinstance(c, str) for c in columns)):
+            raise user_error("Expect column names to be a string, a list of strings, a tuple of strings, "
+                             "or a set of strings")
+        seen, duplicated = set(), set()
+        for c in columns:
+            (duplicated if c in seen else seen).add(c)
+        if duplicated:
+            raise user_error(f"Found duplicate columns in given column names: {duplicated}")
+        return tuple(columns)
+
+    def drop_columns(self, columns) -> "MLTable":
+        columns = self._column_names(columns)
+        names = {columns} if isinstance(columns, str) else set(columns)
+        if self.traits.columns() & names:
+            raise user_error("Columns in traits must be kept and cannot be dropped")
+        return self._with(DropColumns(columns))
+
+    def keep_columns(self, columns) -> "MLTable":
+        columns = self._column_names(columns)
+        names = {columns} if isinstance(columns, str) else set(columns)
+        if self.traits.columns() - names:
+            raise user_error("Columns in traits must be kept and cannot be dropped")
+        return self._with(KeepColumns(columns))
+
+    def take(self, count: int = 20) -> "MLTable":
+        if not (isinstance(count, int) and not isinstance(count, bool) and count > 0):
+            raise user_error("Number of rows must be a positive integer")
+        return self._with(Take(count))
+
+    def skip(self, count: int) -> "MLTable":
+        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            raise user_error("Count must be an integer > 0.")
+        return self._with(Skip(count))
+
+    def show(self, count: int = 20):
+        return self.take(count).to_pandas_dataframe()
+
+    @staticmethod
+    def _seed(seed: Optional[int]) -> int:
+        if seed is None:
+            return random.randint(1, 1000)
+        if not isinstance(seed, int) or isinstance(seed, bool):
+            raise user_error("A random seed must be an integer")
+        return seed
+
+    def take_random_sample(self, probability: float, seed: Optional[int] = None) -> "MLTable":
+        if not (isinstance(probability, float) and 0 < probability < 1):
+            raise user_error("Probability should an float greater than 0 and less than 1")
+        return self._with(TakeRandomSample(probability, self._seed(seed)))
+
+    def random_split(self, percent: float = 0.5, seed: Optional[int] = None) -> Tuple["MLTable", "MLTable"]:
+        if not (isinstance(percent, float) and 0 < percent < 1):
+            raise user_error("Percent should be a float greater than 0 and less than 1")
+        seed = self._seed(seed)
+        return self._with(Sample(percent, 0.0, seed)), self._with(Sample(1.0, percent, seed))
+
+    def convert_column_types(self, column_types: Dict) -> "MLTable":
+        return self._with(ConvertColumnTypes(column_type_mappings(column_types)))
+
+    def select_partitions(self, partition_index_list) -> "MLTable":
+        if isinstance(partition_index_list, int) and not isinstance(partition_index_list, bool):
+            partition_index_list = [partition_index_list]
+        elif not (isinstance(partition_index_list, list) and partition_index_list
+                  and all(isinstance(i, int) for i in partition_index_list)):
+            raise user_error("Columns should be a int or list of int with at least one element")
+        return self._with(SelectPartitions(tuple(partition_index_list)))
+
+    # -- describing --------------------------------------------------------
+    @property
+    def paths(self) -> List[Dict[str, str]]:
+        return [{p.kind: p.value} for p in self._plan.paths]
+
+    @property
+    def partition_keys(self) -> List[str]:
+        return []
+
+    def _to_yaml_dict(self) -> Dict[str, Any]:
+        return plan_yaml.plan_to_dict(self._plan, self.traits._values, self.metadata._values)
+
+    def __repr__(self) -> str:
+        return plan_yaml.dump(self._to_yaml_dict())
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, MLTable):
+            return False
+        mine, theirs = self._to_yaml_dict(), other._to_yaml_dict()
+        return all(mine.get(k) == theirs.get(k) for k in ("transformations", "metadata", "traits")) \
+            and self.paths == other.paths
+
+    __hash__ = None  # mutable traits/metadata, like mltable
+
+    def explain(self) -> str:
+        """The optimized plan the engine will run, as text."""
+        from tablekit.plan.explain import explain
+
+        return explain(self._plan)
+
+    # -- materializing -----------------------------------------------------
+    def _execute(self):
+        from tablekit.engine.execute import execute
+        from tablekit.optimizer import optimize
+
+        return execute(optimize(self._plan))
+
+    def _dates_as_datetime(self) -> bool:
+        return any(isinstance(s, DATE_SHIFTING_STEPS) for s in self._plan.steps)
+
+    def to_pandas_dataframe(self):
+        from tablekit.outputs.pandas import to_pandas
+
+        return to_pandas(self._execute(), self._dates_as_datetime())
+
+    def to_arrow(self):
+        from tablekit.outputs.arrow import to_arrow
+
+        return to_arrow(self._execute())
+
+    def to_polars(self):
+        from tablekit.outputs.polars import to_polars
+
+        return to_polars(self._execute())
+
+    def get_partition_count(self) -> int:
+        from tablekit.engine.partitions import partition_count
+
+        return partition_count(self._plan)
+
+    def validate(self) -> None:
+        try:
+            rows = len(self.take(1).to_pandas_dataframe())
+        except Exception as exc:
+            raise RuntimeError("MLTable validation failed: its data could not be loaded") from exc
+        if rows != 1:
+            raise RuntimeError("MLTable validation failed: it loaded no rows")
+
+
+# -- constructors ------------------------------------------------------------
+
+def from_paths(paths) -> MLTable:
+    return MLTable(Plan(parse_paths(paths), (), os.getcwd()))
+
+
+def _infer_spec(infer_column_types: Any) -> InferTypes:
+    if not isinstance(infer_column_types, (bool, dict)):
+        raise user_error("`infer_column_types` must be a bool or a dictionary.")
+    if isinstance(infer_column_types, bool):
+        return InferTypes(enabled=infer_column_types, as_given=infer_column_types)
+    if not infer_column_types:
+        return InferTypes(as_given=True)
+    if set(infer_column_types) - {"sample_size", "column_type_overrides"}:
+        raise user_error("If `infer_column_types` is a dictionary, may only contain keys `sample_size` and "
+                         "`column_type_overrides`.")
+    sample_size = infer_column_types.get("sample_size", 200)
+    if "sample_size" in infer_column_types and not (
+            isinstance(sample_size, int) and not isinstance(sample_size, bool) and sample_size > 0):
+        raise user_error("If `infer_column_types` is a dictionary with a `sample_size` key, its value must be a "
+                         "positive integer.")
+    overrides = ()
+    if "column_type_overrides" in infer_column_types:
+        if not isinstance(infer_column_types["column_type_overrides"], dict):
+            raise user_error("If `infer_column_types` is a dictionary with a `column_type_overrides` key, its "
+                             "value must be a dictionary of strings to `mltable.DataType`s or strings.")
+        overrides = column_type_mappings(infer_column_types["column_type_overrides"], allow_stream=False)
+    return InferTypes(True, sample_size, overrides, dict(infer_column_types))
+
+
+def from_delimited_files(paths, header="all_files_same_headers", delimiter=",", support_multi_line=False,
+                         empty_as_string=False, encoding="utf8", include_path_column=False,
+                         infer_column_types=True) -> MLTable:
+    spec = _infer_spec(infer_column_types)
+    read = ReadDelimited(delimiter=delimiter, header=MLTableHeaders._parse(header).name,
+                         support_multi_line=support_multi_line, empty_as_string=empty_as_string,
+                         encoding=MLTableFileEncoding._parse(encoding).name,
+                         include_path_column=include_path_column, infer_column_types=spec)
+    return from_paths(paths)._with(read)
+
+
+def from_parquet_files(paths, include_path_column=False) -> MLTable:
+    return from_paths(paths)._with(ReadParquet(include_path_column=include_path_column))
+
+
+def from_json_lines_files(paths, invalid_lines="error", encoding="utf8", include_path_column=False) -> MLTable:
+    if invalid_lines not in ("error", "drop"):
+        raise user_error("Invalid value for invalid_lines, the supported values are ['error', 'drop']")
+    return from_paths(paths)._with(ReadJsonLines(invalid_lines=invalid_lines,
+                                                 encoding=MLTableFileEncoding._parse(encoding).name,
+                                                 include_path_column=include_path_column))
