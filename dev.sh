@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# One entry point for a fresh machine: sets up .venv (idempotent), then
+#   ./dev.sh demo    load the bundled example tables and print them
+#   ./dev.sh test    run the whole test suite
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PYTHON="${PYTHON:-python3}"
+VENV=.venv
+
+setup() {
+    if [ ! -x "$VENV/bin/python" ]; then
+        "$PYTHON" -m venv "$VENV"
+    fi
+    # The recorded mltable fixtures were made with pandas 2.3.3; tests pin it (tablekit itself
+    # supports pandas 2 and 3, see docs/pandas-versions.md).
+    if ! "$VENV/bin/python" -c "import tablekit, pytest, hypothesis" 2>/dev/null \
+        || [ pyproject.toml -nt "$VENV/.installed" ] || [ tests/constraints.txt -nt "$VENV/.installed" ]; then
+        "$VENV/bin/python" -m pip install --quiet --upgrade pip
+        "$VENV/bin/python" -m pip install --quiet -e ".[test]" -c tests/constraints.txt
+        touch "$VENV/.installed"
+    fi
+}
+
+case "${1:-}" in
+    demo)
+        setup
+        "$VENV/bin/python" examples/quickstart.py
+        ;;
+    test)
+        setup
+        shift
+        "$VENV/bin/python" -m pytest "$@"
+        ;;
+    *)
+        echo "usage: ./dev.sh demo | test [pytest args]" >&2
+        exit 2
+        ;;
+esac
