@@ -10,6 +10,7 @@ and run on the parsed data, so ordinary files pay almost nothing for them.
 from __future__ import annotations
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import List, Optional, Sequence
 
@@ -22,6 +23,7 @@ from tablekit.plan.nodes import ReadDelimited
 from tablekit.sources import SourceFile
 
 HEAD_CHUNK = 1 << 16
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tablekit-lines")
 
 
 @dataclass
@@ -65,17 +67,28 @@ def read_head_bytes(file: SourceFile, lines: int) -> bytes:
         size *= 4
 
 
-def _needs_exact_parser(frame: pl.DataFrame, options: ReadDelimited, crlf: bool) -> bool:
+def count_lines(file: SourceFile) -> int:
+    """Lines in a file (a last line without a line break counts), reading it in blocks."""
+    lines = 0
+    last = b"\n"
+    with file.source.open(file.path) as handle:
+        while True:
+            block = handle.read(1 << 24)
+            if not block:
+                break
+            lines += block.count(b"\n")
+            last = block[-1:]
+    return lines + (0 if last == b"\n" else 1)
+
+
+def _needs_exact_parser(frame: pl.DataFrame, options: ReadDelimited, crlf: bool, lines: int) -> bool:
+    """Whether polars' parse may differ from mltable's for this file."""
     if frame.width == 0:
         return False
-    checks = []
-    if not options.support_multi_line:
-        checks += [pl.col(c).str.contains("\n", literal=True).any() for c in frame.columns]
-    if not crlf:  # a blank line reads as an all-null row; mltable skips it
-        checks.append(pl.all_horizontal(pl.all().is_null()).any())
-    if not checks:
-        return False
-    return bool(frame.select(pl.any_horizontal(checks)).item())
+    if not options.support_multi_line and frame.height != lines:
+        return True  # a quoted field spans lines: mltable ends the record at the line break
+    # a blank line reads as an all-null row; mltable skips it (in CRLF files it keeps it)
+    return not crlf and bool(frame.select(pl.all_horizontal(pl.all().is_null()).any()).item())
 
 
 def read_raw(file: SourceFile, file_index: int, options: ReadDelimited,
@@ -87,6 +100,8 @@ def read_raw(file: SourceFile, file_index: int, options: ReadDelimited,
         data = read_head_bytes(file, max_lines)
     if utf8 and len(options.delimiter.encode()) == 1:
         source = io.BytesIO(data) if data is not None else file.path
+        # counting lines overlaps with polars' parse (which runs without the GIL)
+        line_count = _POOL.submit(count_lines, file) if data is None else None
         try:
             frame = pl.read_csv(
                 source, has_header=False, infer_schema=False, separator=options.delimiter,
@@ -94,7 +109,9 @@ def read_raw(file: SourceFile, file_index: int, options: ReadDelimited,
                 n_rows=max_lines, encoding="utf8")
             head = data[:4096] if data is not None else file.source.read_bytes(file.path, 0, 4096)
             crlf = b"\r\n" in head
-            if not _needs_exact_parser(frame, options, crlf):
+            lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1) \
+                if data is not None else line_count.result()
+            if not _needs_exact_parser(frame, options, crlf, lines):
                 return RawFile(file_index, _positional(frame))
         except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, pl.exceptions.ShapeError):
             pass  # polars cannot parse it as mltable would: use the exact parser

@@ -41,13 +41,15 @@ def _all_match(values: pl.Series, pattern: str) -> bool:
 
 def parse_datetime(expr: pl.Expr, formats=DATETIME_FORMATS) -> pl.Expr:
     """Values parsed by the first format that fits, as naive UTC datetime[ns]; else null."""
+    if not formats:
+        return pl.lit(None, dtype=pl.Datetime("ns"))
     attempts = []
     for fmt in formats:
         parsed = expr.str.strptime(pl.Datetime("ns", "UTC" if "%z" in fmt else None), fmt, strict=False, exact=True)
         if "%z" in fmt:
             parsed = parsed.dt.replace_time_zone(None)
         attempts.append(parsed)
-    return pl.coalesce(attempts)
+    return attempts[0] if len(attempts) == 1 else pl.coalesce(attempts)
 
 
 def infer_kind(values: pl.Series) -> str:
@@ -61,9 +63,21 @@ def infer_kind(values: pl.Series) -> str:
         return INT if as_int.null_count() == 0 else FLOAT
     if _all_match(values, FLOAT_PATTERN):
         return FLOAT
-    if pl.select(parse_datetime(pl.lit(values)).is_not_null().all()).item():
-        return DATETIME
+    formats = datetime_formats(values)
+    if formats:
+        return (DATETIME, formats)
     return STRING
+
+
+def datetime_formats(values: pl.Series) -> tuple:
+    """The layouts the sample's values are written in, if every value has one; else ()."""
+    frame = pl.DataFrame({"v": values})
+    parsed = frame.select([parse_datetime(pl.col("v"), (fmt,)).is_not_null().alias(str(i))
+                           for i, fmt in enumerate(DATETIME_FORMATS)])
+    if not parsed.select(pl.any_horizontal(pl.all()).all()).item():
+        return ()
+    used = parsed.select(pl.all().any()).row(0)
+    return tuple(fmt for fmt, hit in zip(DATETIME_FORMATS, used) if hit)
 
 
 def _one_bool_pair(values: pl.Series) -> bool:
@@ -83,8 +97,8 @@ def cast_to_kind(name: str, kind: str) -> pl.Expr:
         return col.str.strip_chars().cast(pl.Int64, strict=False).alias(name)
     if kind == FLOAT:
         return col.str.strip_chars().cast(pl.Float64, strict=False).alias(name)
-    if kind == DATETIME:
-        return parse_datetime(col).alias(name)
+    if isinstance(kind, tuple) and kind[0] == DATETIME:
+        return parse_datetime(col, kind[1]).alias(name)
     return col
 
 
@@ -99,7 +113,7 @@ def kinds_to_exprs(kinds: Dict[str, object], columns: List[str]) -> List[pl.Expr
     exprs = []
     for name in columns:
         kind = kinds.get(name, STRING)
-        if isinstance(kind, tuple):
+        if isinstance(kind, tuple) and kind[0] == "override":
             exprs.append(convert(name, kind[1], pl.String))
         else:
             exprs.append(cast_to_kind(name, kind))
