@@ -1,0 +1,321 @@
+"""Regenerates the hand-crafted differential-test data in tests/data (except filter_*).
+
+Run from anywhere with a Python that has pyarrow:  .venv/bin/python tests/data/make_data.py
+The generated files are committed; this script documents exactly what bytes they hold.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import os
+import shutil
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+HERE = Path(__file__).resolve().parent
+
+
+def w(rel: str, data, encoding: str = "utf-8") -> None:
+    p = HERE / rel
+    p.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode(encoding)
+    p.write_bytes(data)
+
+
+def csv_files() -> None:
+    # --- type inference sample (first 200 rows) ---------------------------------------------
+    lines = ["id,val,flag,late,num"]
+    for i in range(250):
+        val = str(i)
+        flag = "true" if i % 2 else "false"
+        late = ""
+        num = str(i)
+        if i == 210:
+            val, flag, late, num = "abc", "maybe", "hello", "1.5"
+        if i == 220:
+            val, num = "2.5", "x"
+        if i == 230:
+            val = "99999999999"
+        lines.append(f"{i},{val},{flag},{late},{num}")
+    w("csv/infer_250rows.csv", "\n".join(lines) + "\n")
+    # sample_size: a small file whose 6th row breaks the int column
+    w("csv/sample_size.csv", "a,b\n1,x\n2,y\n3,z\n4,w\n5,v\nsix,u\n7.5,t\n")
+
+    # --- ints --------------------------------------------------------------------------------
+    w("csv/ints.csv",
+      "lead,pad,big,neg,plus\n"
+      "007, 42,9223372036854775807,-5,+3\n"
+      "010,7 ,9007199254740993,-0,+0\n"
+      "000123,  1  ,-9223372036854775808,-12,+12\n")
+    w("csv/int_overflow.csv", "a,b\n9223372036854775808,1\n1,2\n")
+    w("csv/thousands.csv", "a,b\n\"1,000\",1_000\n\"2,500\",2_500\n")
+
+    # --- numbers / strings -------------------------------------------------------------------
+    w("csv/numbers.csv",
+      "int_empty,int_float,sci,pct,dollar,mixed,all_empty,neg_float,dot_start\n"
+      "1,1,1e3,10%,$5,1,,-1.5,.5\n"
+      ",2.5,2.5E-2,20%,$6,a,,,5.\n"
+      "3,3,-1e10,30%,$7,2,,3.0,-.25\n")
+    w("csv/special_floats.csv", "a,b,c\nNaN,inf,1\n1.5,-inf,2\n2,Infinity,nan\n")
+    w("csv/all_empty.csv", "a,b\n1,\n2,\n")
+
+    # --- dates -------------------------------------------------------------------------------
+    w("csv/dates.csv",
+      "iso,iso_time,iso_t,us,dmy,tz,zulu,slash_iso,frac,us_time\n"
+      "2021-01-02,2021-01-02 03:04:05,2021-01-02T03:04:05,01/02/2021,02.01.2021,"
+      "2021-01-02T03:04:05+02:00,2021-01-02T03:04:05Z,2021/01/02,2021-01-02 03:04:05.123456,1/2/2021 3:04 PM\n"
+      "2021-12-31,2021-12-31 23:59:59,2021-12-31T23:59:59,12/31/2021,31.12.2021,"
+      "2021-12-31T23:59:59-05:00,2021-12-31T23:59:59Z,2021/12/31,2021-12-31 23:59:59.5,12/31/2021 11:59 AM\n")
+    w("csv/dates_with_empty.csv", "d,t\n2021-01-02,2021-01-02T03:04:05+01:00\n,\n2022-03-04,2022-03-04T00:00:00+00:00\n")
+
+    # --- bools -------------------------------------------------------------------------------
+    w("csv/bools.csv",
+      "b01,byn,btf,bTrueFalse,bTRUEFALSE,all1,all0,yesno,bempty,b02,lower,upperTF,mixcase\n"
+      "0,Y,t,True,TRUE,1,0,yes,True,0,true,T,true\n"
+      "1,N,f,False,FALSE,1,0,no,,2,false,F,False\n"
+      "1,Y,t,True,TRUE,1,0,yes,False,2,true,T,TRUE\n")
+    w("csv/bool_empty01.csv", "a,b\n1,y\n,\n0,n\n")
+
+    # --- overrides / infer off / empty_as_string ---------------------------------------------
+    w("csv/overrides.csv",
+      "a,b,c,d,e,f\n"
+      "1,2.5,true,2021-01-02,x,007\n"
+      "2,3.5,false,2021-01-03,y,010\n"
+      ",,,,,\n")
+    w("csv/empties.csv", "s,n,d,e,b\nx,1,2021-01-02,,true\n,,,,\nz,3,2021-01-04,,false\n")
+
+    # --- quoting -----------------------------------------------------------------------------
+    w("csv/quoting.csv",
+      'case,val,other\n'
+      'quoted_delim,"x,y",1\n'
+      'doubled,"he said ""hi""",2\n'
+      'inner_quote,ab"cd,3\n'
+      'quote_then_text,"y"z,4\n'
+      'spaces, padded ,5\n'
+      'quoted_empty,"",6\n'
+      'unquoted_empty,,7\n'
+      'quoted_spaces," a ",8\n'
+      'trailing_quote,ab",9\n'
+      'space_before_quote, "q",10\n')
+    w("csv/quoted_header.csv", '"a,b","c""d",e\n1,2,3\n')
+
+    # --- multi-line --------------------------------------------------------------------------
+    w("csv/multiline.csv", 'A,B,C\nA1,B1,C1\nA2,"B\n2",C2\nA3,B3,C3\n')
+    w("csv/multiline_crlf.csv", 'A,B,C\r\nA1,B1,C1\r\nA2,"B\r\n2",C2\r\nA3,B3,C3\r\n')
+
+    # --- ragged, headers ---------------------------------------------------------------------
+    w("csv/ragged.csv", "a,b,c\n1,2,3\n4,5\n6,7,8,9\n10\n11,12,13,14,15\n")
+    w("csv/ragged_first_long.csv", "a,b\n1,2,3\n4,5\n")
+    w("csv/dup_headers.csv", "a,b,a,a,b,a_1\n1,2,3,4,5,6\n")
+    w("csv/empty_header.csv", "a,,c,\n1,2,3,4\n")
+    w("csv/header_only.csv", "a,b,c\n")
+    w("csv/header_only_noeol.csv", "a,b,c")
+    w("csv/empty_file.csv", "")
+    w("csv/no_trailing_newline.csv", "a,b\n1,2\n3,4")
+    w("csv/whitespace_header.csv", " a , b\n1,2\n")
+
+    # --- blank lines -------------------------------------------------------------------------
+    w("csv/blank_lf.csv", "a,b\n1,2\n\n3,4\n\n")
+    w("csv/blank_crlf.csv", "a,b\r\n1,2\r\n\r\n3,4\r\n\r\n")
+    w("csv/blank_spaces.csv", "a,b\n1,2\n   \n3,4\n")
+    w("csv/blank_leading.csv", "\na,b\n1,2\n")
+    w("csv/cr_only.csv", "a,b\r1,2\r3,4\r")
+
+    # --- encodings ---------------------------------------------------------------------------
+    text = "name,city\nJos\u00e9,M\u00fcnchen\nZo\u00eb,Cura\u00e7ao\n"
+    w("csv/enc_utf8.csv", text, "utf-8")
+    w("csv/enc_utf8bom.csv", text, "utf-8-sig")
+    w("csv/enc_latin1.csv", text + "\u00ff,\u00a3\n", "latin-1")
+    w("csv/enc_utf16.csv", text, "utf-16")          # little-endian with BOM
+    w("csv/enc_utf16be.csv", text, "utf-16-be")     # no BOM
+    w("csv/enc_cp1252.csv", text + "\u20ac,\u201cq\u201d\n", "cp1252")
+    w("csv/enc_ascii.csv", "name,city\nJose,Munich\n", "ascii")
+    w("csv/enc_invalid_utf8.csv", b"name,city\nJos\xe9,M\xfcnchen\nok,fine\n")
+    w("csv/enc_utf8_multibyte.csv", "k,v\n\u65e5\u672c,\U0001F600\n", "utf-8")
+
+    # --- header modes: files with different headers -----------------------------------------
+    w("csv/headers/h1.csv", "a,b\n1,2\n3,4\n")
+    w("csv/headers/h2.csv", "b,c\n5,6\n")
+    w("csv/headers/h3.csv", "c,a,d\n7,8,9\n")
+    w("csv/same_headers/s1.csv", "x,y\n1,a\n2,b\n")
+    w("csv/same_headers/s2.csv", "x,y\n3,c\n")
+
+    # --- delimiters --------------------------------------------------------------------------
+    w("csv/tab.tsv", "a\tb\tc\n1\tx y\t2.5\n3\tz,w\t4\n")
+    w("csv/semicolon.csv", "a;b;c\n1;x,y;2,5\n3;z;4\n")
+    w("csv/pipe.csv", "a|b|c\n1|x|2.5\n3|\"q|r\"|4\n")
+    w("csv/multichar_delim.csv", "a||b\n1||2\n3||4\n")
+
+    # --- basic -------------------------------------------------------------------------------
+    w("csv/basic.csv", "id,name,score,when\n1,alice,3.5,2021-01-02\n2,bob,4,2021-01-03\n3,carol,,2021-01-04\n")
+
+
+def path_files() -> None:
+    for rel, tag in [("a.csv", "a"), ("b.csv", "b"), ("C.csv", "C"), ("_under.csv", "_under"),
+                     (".dot.csv", ".dot"), ("a1.csv", "a1"), ("ab.csv", "ab"), ("10.csv", "10"),
+                     ("9.csv", "9"), ("sub/c.csv", "sub/c"), ("sub/deeper/d.csv", "sub/deeper/d"),
+                     ("sub/_meta/e.csv", "sub/_meta/e"), ("space name.csv", "space name")]:
+        w(f"paths/tree/{rel}", f"id,file\n1,{tag}\n")
+    w("paths/other/x.csv", "id,file\n1,other/x\n")
+    w("paths/other/notes.txt", "hello\n")
+
+
+def parquet_files() -> None:
+    root = HERE / "parquet"
+    root.mkdir(parents=True, exist_ok=True)
+    utc = dt.timezone.utc
+    ts = [dt.datetime(2021, 1, 2, 3, 4, 5, 123456), None, dt.datetime(1999, 12, 31, 23, 59, 59)]
+    t = pa.table({
+        "i8": pa.array([1, -2, 3], pa.int8()),
+        "i16": pa.array([1000, -2, 3], pa.int16()),
+        "i32": pa.array([100000, -2, 3], pa.int32()),
+        "i64": pa.array([9223372036854775807, -2, 3], pa.int64()),
+        "u8": pa.array([255, 0, 1], pa.uint8()),
+        "u32": pa.array([4294967295, 0, 1], pa.uint32()),
+        "u64": pa.array([18446744073709551615, 0, 1], pa.uint64()),
+        "i64_null": pa.array([1, None, 3], pa.int64()),
+        "i32_null": pa.array([1, None, 3], pa.int32()),
+        "f32": pa.array([1.5, None, -0.25], pa.float32()),
+        "f64": pa.array([1.5, float("nan"), None], pa.float64()),
+        "b": pa.array([True, False, True], pa.bool_()),
+        "b_null": pa.array([True, None, False], pa.bool_()),
+        "s": pa.array(["x", None, "z"], pa.string()),
+        "ls": pa.array(["big", "str", None], pa.large_string()),
+        "bin": pa.array([b"\x00\x01", None, b"abc"], pa.binary()),
+        "dict": pa.array(["red", "blue", "red"]).dictionary_encode(),
+        "d32": pa.array([dt.date(2021, 1, 2), None, dt.date(1970, 1, 1)], pa.date32()),
+        "ts_ms": pa.array(ts, pa.timestamp("ms")),
+        "ts_us": pa.array(ts, pa.timestamp("us")),
+        "ts_ns": pa.array(ts, pa.timestamp("ns")),
+        "ts_s": pa.array(ts, pa.timestamp("s")),
+        "ts_tz": pa.array([dt.datetime(2021, 1, 2, 3, 4, 5, tzinfo=utc), None,
+                           dt.datetime(2021, 6, 1, tzinfo=utc)], pa.timestamp("us", tz="UTC")),
+        "ts_tz_ber": pa.array([dt.datetime(2021, 1, 2, 3, 4, 5, tzinfo=utc), None,
+                               dt.datetime(2021, 6, 1, tzinfo=utc)], pa.timestamp("us", tz="Europe/Berlin")),
+        "dec": pa.array([decimal.Decimal("1.25"), None, decimal.Decimal("-3.10")], pa.decimal128(5, 2)),
+        "dec38": pa.array([decimal.Decimal("12345678901234567890.123"), None, decimal.Decimal("0.000")],
+                          pa.decimal128(38, 3)),
+        "lst": pa.array([[1, 2], None, []], pa.list_(pa.int64())),
+        "lst_s": pa.array([["a", None], ["b"], None], pa.list_(pa.string())),
+        "st": pa.array([{"x": 1, "y": "a"}, None, {"x": None, "y": "c"}],
+                       pa.struct([("x", pa.int64()), ("y", pa.string())])),
+        "all_null": pa.array([None, None, None], pa.null()),
+    })
+    # every column type in one file, except dictionary-encoded ones (mltable panics on those)
+    pq.write_table(t.drop_columns(["dict"]), root / "types.parquet")
+    # columns one type at a time so a failing type does not hide the others
+    (root / "single").mkdir(exist_ok=True)
+    for name in t.column_names:
+        pq.write_table(t.select([name]), root / "single" / f"{name}.parquet")
+    # extra exotic types, each in its own file
+    extra = {
+        "time64": pa.array([dt.time(1, 2, 3), None, dt.time(23, 59)], pa.time64("us")),
+        "date64": pa.array([dt.date(2021, 1, 2), None, dt.date(1970, 1, 1)], pa.date64()),
+        "duration": pa.array([1000000, None, 5], pa.duration("us")),
+        "f16_as_f32": pa.array([0.5, 1.0, None], pa.float32()),
+        "map": pa.array([[("k", 1)], None, []], pa.map_(pa.string(), pa.int64())),
+        "large_list": pa.array([[1], None, [2, 3]], pa.large_list(pa.int32())),
+        "fixed_bin": pa.array([b"ab", None, b"cd"], pa.binary(2)),
+        "i8_null": pa.array([1, None, 3], pa.int8()),
+        "u64_null": pa.array([1, None, 3], pa.uint64()),
+        "dict_int": pa.array([1, 2, 1]).dictionary_encode(),
+    }
+    for name, arr in extra.items():
+        pq.write_table(pa.table({name: arr}), root / "single" / f"{name}.parquet")
+
+    pq.write_table(pa.table({"id": pa.array([1, 2, 3], pa.int64()),
+                             "d": pa.array([dt.date(2021, 1, 2), dt.date(2021, 1, 3), None], pa.date32()),
+                             "s": ["a", "b", "c"]}), root / "date32.parquet")
+    # several row groups
+    n = 10
+    rg = pa.table({"id": pa.array(range(n), pa.int64()), "v": [f"r{i}" for i in range(n)]})
+    pq.write_table(rg, root / "rowgroups.parquet", row_group_size=3)  # 4 row groups
+    # multi-file folder (second file has a row group split too)
+    (root / "multi").mkdir(exist_ok=True)
+    pq.write_table(pa.table({"id": pa.array([1, 2], pa.int64()), "v": ["a", "b"]}), root / "multi" / "part-0.parquet")
+    pq.write_table(pa.table({"id": pa.array([3, 4, 5], pa.int64()), "v": ["c", "d", "e"]}),
+                   root / "multi" / "part-1.parquet", row_group_size=2)
+    # multi-file with different columns
+    (root / "multi_schema").mkdir(exist_ok=True)
+    pq.write_table(pa.table({"a": pa.array([1], pa.int64()), "b": ["x"]}), root / "multi_schema" / "p0.parquet")
+    pq.write_table(pa.table({"b": ["y"], "c": pa.array([2.5])}), root / "multi_schema" / "p1.parquet")
+    # multi-file where the same column has int in one file and nulls/float in another
+    (root / "multi_types").mkdir(exist_ok=True)
+    pq.write_table(pa.table({"a": pa.array([1, 2], pa.int64())}), root / "multi_types" / "p0.parquet")
+    pq.write_table(pa.table({"a": pa.array([None, 4], pa.int64())}), root / "multi_types" / "p1.parquet")
+    # a folder with a non-parquet file
+    (root / "bad").mkdir(exist_ok=True)
+    pq.write_table(pa.table({"id": pa.array([1], pa.int64())}), root / "bad" / "a.parquet")
+    w("parquet/bad/notes.txt", "not parquet\n")
+    # empty table
+    pq.write_table(pa.table({"id": pa.array([], pa.int64()), "s": pa.array([], pa.string())}), root / "empty.parquet")
+
+
+def jsonl_files() -> None:
+    w("jsonl/basic.jsonl",
+      '{"a": 1, "b": "x", "c": true}\n'
+      '{"b": "y", "d": 2.5}\n'
+      '{"a": 3, "c": false, "e": null}\n')
+    w("jsonl/nested.jsonl",
+      '{"id": 1, "arr": [1, 2, 3], "obj": {"k": "v", "n": 1}, "mixed": [1, "a", null]}\n'
+      '{"id": 2, "arr": [], "obj": {}, "mixed": {"x": [1]}}\n'
+      '{"id": 3, "arr": null, "obj": null, "mixed": 5}\n')
+    w("jsonl/numbers.jsonl",
+      '{"i": 1, "f": 1.5, "mix": 1, "big": 9223372036854775807, "neg": -5, "exp": 1e3, "intf": 2.0, "huge": 18446744073709551615}\n'
+      '{"i": 2, "f": 2.0, "mix": 2.5, "big": 1, "neg": -6, "exp": 2E-2, "intf": 3.0, "huge": 1}\n'
+      '{"i": null, "f": null, "mix": 3, "big": -9223372036854775808, "neg": 0, "exp": 5, "intf": 4.0, "huge": 2}\n')
+    w("jsonl/dates.jsonl",
+      '{"d": "2021-01-02", "t": "2021-01-02T03:04:05", "tz": "2021-01-02T03:04:05+02:00", "us": "01/02/2021"}\n'
+      '{"d": "2021-12-31", "t": "2021-12-31T23:59:59", "tz": "2021-12-31T23:59:59Z", "us": "12/31/2021"}\n')
+    w("jsonl/bools_nulls.jsonl",
+      '{"b": true, "bn": true, "n": null, "s": "true", "num_str": "1"}\n'
+      '{"b": false, "bn": null, "n": null, "s": "false", "num_str": "2"}\n')
+    w("jsonl/mixed_types.jsonl",
+      '{"v": 1}\n{"v": "two"}\n{"v": true}\n{"v": 1.5}\n{"v": [1]}\n{"v": {"a": 1}}\n')
+    w("jsonl/invalid.jsonl", '{"a": 1}\nnot json\n{"a": 2}\n{"a": \n{"a": 3}\n')
+    w("jsonl/crlf.jsonl", '{"a": 1, "b": "x"}\r\n{"a": 2, "b": "y"}\r\n')
+    w("jsonl/blank_lines.jsonl", '{"a": 1}\n\n{"a": 2}\n   \n{"a": 3}\n\n')
+    w("jsonl/enc_utf8bom.jsonl", '{"name": "Jos\u00e9"}\n{"name": "Zo\u00eb"}\n', "utf-8-sig")
+    w("jsonl/enc_latin1.jsonl", '{"name": "Jos\u00e9"}\n{"name": "Zo\u00eb"}\n', "latin-1")
+    w("jsonl/enc_utf16.jsonl", '{"name": "Jos\u00e9"}\n{"name": "Zo\u00eb"}\n', "utf-16")
+    w("jsonl/enc_cp1252.jsonl", '{"name": "\u20ac5"}\n', "cp1252")
+    w("jsonl/escapes.jsonl", '{"s": "a\\nb", "u": "\\u00e9", "q": "say \\"hi\\""}\n')
+    w("jsonl/not_object.jsonl", '[1, 2]\n{"a": 1}\n')
+    w("jsonl/scalar_line.jsonl", '{"a": 1}\n5\n')
+    w("jsonl/multi/p1.jsonl", '{"a": 1, "b": "x"}\n')
+    w("jsonl/multi/p2.jsonl", '{"c": 2.5, "a": 2}\n')
+    w("jsonl/empty.jsonl", "")
+    w("jsonl/pretty.jsonl", '{"a": 1,\n "b": 2}\n')
+
+
+def transform_files() -> None:
+    rows = ["id,name,score,flag,when,code"]
+    names = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy"]
+    for i in range(30):
+        rows.append(f"{i},{names[i % 10]},{i * 1.5},{'true' if i % 3 else 'false'},2021-01-{(i % 28) + 1:02d},{i:03d}")
+    w("transform/thirty.csv", "\n".join(rows) + "\n")
+    w("transform/convert.csv",
+      "s\n"
+      "2.5\n1e3\n  7  \n9223372036854775808\n-9223372036854775809\nNaN\nabc\n\n-2.7\n0x10\ntrue\n1,000\n+5\n")
+    w("transform/bools.csv", "s\ntrue\nTrue\nTRUE\nt\nT\nY\n1\nfalse\nFalse\nFALSE\nf\nF\nN\n0\nyes\nno\ny\nn\n\n 1\n")
+    w("transform/dates.csv",
+      "s\n2021-01-02\n02/01/2021\n2021-01-02 03:04:05\n2021-01-02T03:04:05\n2.1.2021\nnot a date\n\n"
+      "02-Jan-2021\n2021-01-02T03:04:05+02:00\n")
+    w("transform/tostring.csv", "f,i,b,d,g\n2.0,1,true,2021-01-02 03:04:05,0.1\n2.5,-3,false,2021-01-02,1e20\n,,,,1e-7\n")
+    for k in range(3):
+        w(f"transform/parts/p{k}.csv", "id,v\n" + "".join(f"{k * 10 + j},{chr(97 + j)}\n" for j in range(k + 2)))
+
+
+if __name__ == "__main__":
+    for sub in ["csv", "paths", "parquet", "jsonl", "transform"]:
+        shutil.rmtree(HERE / sub, ignore_errors=True)
+    csv_files()
+    path_files()
+    parquet_files()
+    jsonl_files()
+    transform_files()
+    total = sum(f.stat().st_size for f in HERE.rglob("*") if f.is_file())
+    print(f"total bytes in tests/data: {total}")
