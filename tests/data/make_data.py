@@ -288,6 +288,13 @@ def jsonl_files() -> None:
     w("jsonl/multi/p1.jsonl", '{"a": 1, "b": "x"}\n')
     w("jsonl/multi/p2.jsonl", '{"c": 2.5, "a": 2}\n')
     w("jsonl/empty.jsonl", "")
+    w("jsonl/empty_lines_only.jsonl", '{"a": 1}\n\n\n{"a": 2}\n')
+    w("jsonl/first_type.jsonl",
+      '{"fi": 1.5, "if": 1, "si": "a", "is": 1, "bi": true, "ib": 1, "ni": null, "lo": [1], "ol": {"a": 1}, "ob": {"a": 1}}\n'
+      '{"fi": 2, "if": 2.5, "si": 2, "is": "b", "bi": 1, "ib": true, "ni": 5, "lo": {"a": 1}, "ol": [1], "ob": {"b": "x"}}\n'
+      '{"fi": 3.5, "if": 3, "si": "c", "is": 3, "bi": false, "ib": 0, "ni": 6.5, "lo": [2, 3], "ol": {"a": 2}, "ob": {"a": 3, "b": "y"}}\n')
+    w("jsonl/typed_multi/p1.jsonl", '{"v": 1, "w": 1.5}\n')
+    w("jsonl/typed_multi/p2.jsonl", '{"v": "x", "w": 2}\n')
     w("jsonl/pretty.jsonl", '{"a": 1,\n "b": 2}\n')
 
 
@@ -299,8 +306,10 @@ def transform_files() -> None:
     w("transform/thirty.csv", "\n".join(rows) + "\n")
     w("transform/convert.csv",
       "s\n"
-      "2.5\n1e3\n  7  \n9223372036854775808\n-9223372036854775809\nNaN\nabc\n\n-2.7\n0x10\ntrue\n1,000\n+5\n")
-    w("transform/bools.csv", "s\ntrue\nTrue\nTRUE\nt\nT\nY\n1\nfalse\nFalse\nFALSE\nf\nF\nN\n0\nyes\nno\ny\nn\n\n 1\n")
+      "2.5\n1e3\n  7  \n9223372036854775808\n-9223372036854775809\nNaN\nabc\n\"\"\n-2.7\n0x10\ntrue\n\"1,000\"\n+5\n"
+      "-0\n1.9999\n.5\n5.\ninf\n-inf\n1e400\n 1 2\n")
+    w("transform/bigints.csv", "s\n9223372036854775808\n-9223372036854775809\n99999999999999999999\n1\n2.5\n1e3\nNaN\n")
+    w("transform/bools.csv", "s\ntrue\nTrue\nTRUE\nt\nT\nY\n1\nfalse\nFalse\nFALSE\nf\nF\nN\n0\nyes\nno\ny\nn\n\"\"\n 1\ntRuE\n1.0\n")
     w("transform/dates.csv",
       "s\n2021-01-02\n02/01/2021\n2021-01-02 03:04:05\n2021-01-02T03:04:05\n2.1.2021\nnot a date\n\n"
       "02-Jan-2021\n2021-01-02T03:04:05+02:00\n")

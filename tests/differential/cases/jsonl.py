@@ -1,0 +1,72 @@
+"""Differential cases: from_json_lines_files."""
+from __future__ import annotations
+
+from tests.differential.cases import Case
+
+
+def _j(name: str, args: str = "", tail: str = "") -> str:
+    sep = ", " if args else ""
+    return (f"mltable.from_json_lines_files([{{'file': 'jsonl/{name}'}}]{sep}{args}){tail}"
+            ".to_pandas_dataframe()")
+
+
+CASES = {
+    "basic": Case(_j("basic.jsonl"), note="first-seen column order, missing keys null, explicit null"),
+    "nested": Case(_j("nested.jsonl"), note="arrays and objects kept; mixed array/object/int column"),
+    "numbers": Case(_j("numbers.jsonl"),
+                    note="int vs float, int64 min/max, mixed int/float column, 1e3, 2.0, > int64"),
+    "dates": Case(_j("dates.jsonl"), note="date-like strings stay strings"),
+    "bools_nulls": Case(_j("bools_nulls.jsonl"), note="bool, bool with null, all null, 'true' string"),
+    "mixed_types": Case(_j("mixed_types.jsonl"), note="one column holding int, str, bool, float, list, dict"),
+    "invalid_default_error": Case(_j("invalid.jsonl"), phrase="ParseJsonFailure",
+                                  note="invalid_lines defaults to 'error'"),
+    "invalid_error": Case(_j("invalid.jsonl", "invalid_lines='error'"), phrase="ParseJsonFailure"),
+    "invalid_drop": Case(_j("invalid.jsonl", "invalid_lines='drop'"), note="bad lines dropped"),
+    "invalid_lines_bad_value": Case(_j("basic.jsonl", "invalid_lines='skip'"),
+                                    note="unknown invalid_lines value"),
+    "not_object_line": Case(_j("not_object.jsonl"), note="a JSON array line"),
+    "not_object_line_drop": Case(_j("not_object.jsonl", "invalid_lines='drop'")),
+    "scalar_line": Case(_j("scalar_line.jsonl"), note="a bare number line"),
+    "scalar_line_drop": Case(_j("scalar_line.jsonl", "invalid_lines='drop'")),
+    "pretty_printed": Case(_j("pretty.jsonl"), note="an object spread over two lines"),
+    "crlf": Case(_j("crlf.jsonl")),
+    "empty_lines_only": Case(_j("empty_lines_only.jsonl"), note="truly empty lines (no spaces)"),
+    "blank_lines_drop": Case(_j("blank_lines.jsonl", "invalid_lines='drop'")),
+    "first_value_type": Case(
+        _j("first_type.jsonl"),
+        note="a column's type comes from its first non-null value; later values of another type become null "
+             "(int after float keeps? float after int -> null?)"),
+    "first_value_type_skip": Case(_j("first_type.jsonl", tail=".skip(1)"), note="type from first value after skip"),
+    "first_value_type_files": Case(
+        "mltable.from_json_lines_files([{'file': 'jsonl/typed_multi/p1.jsonl'}, {'file': 'jsonl/typed_multi/p2.jsonl'}])"
+        ".to_pandas_dataframe()", note="first value in another file/partition"),
+    "first_value_type_files_reversed": Case(
+        "mltable.from_json_lines_files([{'file': 'jsonl/typed_multi/p2.jsonl'}, {'file': 'jsonl/typed_multi/p1.jsonl'}])"
+        ".to_pandas_dataframe()"),
+    "blank_lines": Case(_j("blank_lines.jsonl"), note="empty and whitespace-only lines"),
+    "escapes": Case(_j("escapes.jsonl"), note="\\n, \\u00e9 and escaped quotes"),
+    "empty_file": Case(_j("empty.jsonl")),
+    "enc_utf8_bom": Case(_j("enc_utf8bom.jsonl")),
+    "enc_latin1": Case(_j("enc_latin1.jsonl", "encoding='latin1'")),
+    "enc_latin1_as_utf8": Case(_j("enc_latin1.jsonl"), note="latin1 bytes read as utf8"),
+    "enc_utf16_enum": Case(_j("enc_utf16.jsonl", "encoding=mltable.MLTableFileEncoding.utf16")),
+    "enc_utf16_string_error": Case(_j("enc_utf16.jsonl", "encoding='utf16'"), phrase="Given invalid encoding"),
+    "enc_windows1252": Case(_j("enc_cp1252.jsonl", "encoding='windows1252'")),
+    "enc_iso88591": Case(_j("enc_latin1.jsonl", "encoding='iso-8859-1'")),
+    "enc_ascii": Case(_j("basic.jsonl", "encoding='ascii'")),
+    "enc_unknown_error": Case(_j("basic.jsonl", "encoding='utf32'"), phrase="Given invalid encoding"),
+    "path_column": Case(_j("basic.jsonl", "include_path_column=True")),
+    "multi_files": Case(
+        "mltable.from_json_lines_files([{'file': 'jsonl/multi/p2.jsonl'}, {'file': 'jsonl/multi/p1.jsonl'}])"
+        ".to_pandas_dataframe()", note="columns across files in first-seen order"),
+    "multi_folder_sorted": Case(
+        "mltable.from_json_lines_files([{'folder': 'jsonl/multi'}], include_path_column=True)"
+        ".to_pandas_dataframe().sort_values('a').reset_index(drop=True)"),
+    "take": Case(_j("numbers.jsonl", tail=".take(2)"), note="does take change jsonl dtypes?"),
+    "nested_take": Case(_j("nested.jsonl", tail=".skip(1)")),
+    "keep_columns": Case(_j("basic.jsonl", tail=".keep_columns(['d', 'a'])")),
+    "partition_count": Case("mltable.from_json_lines_files([{'file': 'jsonl/basic.jsonl'}]).get_partition_count()"),
+    "partition_count_multi": Case(
+        "mltable.from_json_lines_files([{'file': 'jsonl/multi/p2.jsonl'}, {'file': 'jsonl/multi/p1.jsonl'}])"
+        ".get_partition_count()"),
+}
