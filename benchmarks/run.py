@@ -358,6 +358,7 @@ def summarize(results, engines, workloads):
                 s["min_s"] = min(r["seconds"] for r in ok)
                 s["peak_rss_mb"] = max(r["peak_rss_mb"] for r in ok)
                 s["shape"] = ok[-1]["shape"]
+                s["dtypes"] = ok[-1].get("dtypes", {})
             else:
                 bad = [r for r in rs if r.get("status") != "ok"]
                 s["status"] = bad[-1]["status"] if bad else "not run"
@@ -377,7 +378,8 @@ def print_table(summ, engines, workloads, rows):
     peers = [e for e in engines if e in PEERS]
     if "tablekit" in engines and peers:
         ratios.append("tk/best-peer")
-    head += "".join(f"{r:>14}" for r in ratios)
+    rw = {"tk/mltable": 12, "tk/best-peer": 22}
+    head += "".join(f"{r:>{rw[r]}}" for r in ratios)
     print(head)
     print("-" * len(head))
     errors = []
@@ -397,14 +399,14 @@ def print_table(summ, engines, workloads, rows):
         tk = summ.get((w, "tablekit"), {}).get("median_s")
         if "tk/mltable" in ratios:
             ml = summ[(w, "mltable")].get("median_s")
-            line += f"{(f'{tk / ml:.2f}x' if tk and ml else '-'):>14}"
+            line += f"{(f'{tk / ml:.2f}x' if tk and ml else '-'):>12}"
         if "tk/best-peer" in ratios:
             best = [(summ[(w, e)]["median_s"], e) for e in peers if "median_s" in summ[(w, e)]]
             if tk and best:
                 b, be = min(best)
-                line += f"{f'{tk / b:.2f}x ({be})':>14}"
+                line += f"{f'{tk / b:.2f}x ({be})':>22}"
             else:
-                line += f"{'-':>14}"
+                line += f"{'-':>22}"
         print(line)
     print()
     print("Workloads:")
@@ -434,7 +436,8 @@ def print_table(summ, engines, workloads, rows):
 
 def check_shapes(summ, engines, workloads) -> bool:
     """tablekit vs polars (and any other engines given): same shape per workload.
-    W6 is a random sample: columns must match, rows within 10% (+5 rows)."""
+    W6 is a random sample: columns must match, rows within 10% (+5 rows).
+    If both tablekit and mltable ran, their result dtypes must also match."""
     ok_all = True
     print()
     print("Shape check:")
@@ -457,6 +460,13 @@ def check_shapes(summ, engines, workloads) -> bool:
         ok_all &= same
         print(f"  {w}: {'OK  ' if same else 'MISMATCH'} "
               + ", ".join(f"{e}={s[0]}x{s[1]}" for e, s in present.items()))
+        # drop-in compatibility: tablekit must give mltable's pandas dtypes
+        if "tablekit" in present and "mltable" in present:
+            tk, ml = summ[(w, "tablekit")]["dtypes"], summ[(w, "mltable")]["dtypes"]
+            if tk != ml:
+                ok_all = False
+                diff = {c: (tk.get(c), ml.get(c)) for c in set(tk) | set(ml) if tk.get(c) != ml.get(c)}
+                print(f"      dtypes differ tablekit vs mltable: {diff}")
     return ok_all
 
 
@@ -475,11 +485,21 @@ def main(argv=None) -> int:
     ap.add_argument("--check", action="store_true",
                     help="one round of tablekit+polars (or --engines if given), compare result shapes")
     ap.add_argument("--no-save", action="store_true", help="don't write results/<timestamp>.json")
+    ap.add_argument("--report", metavar="RESULTS_JSON",
+                    help="re-print the table of a saved results file; runs nothing")
     ap.add_argument("--child", nargs=2, metavar=("ENGINE", "WORKLOAD"), help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
 
     if a.child:
         return child_main(a.child[0], a.child[1], a.rows)
+
+    if a.report:
+        with open(a.report) as f:
+            doc = json.load(f)
+        ws = list(doc["workloads"])
+        summ = summarize(doc["runs"], doc["engines"], ws)
+        print_table(summ, doc["engines"], ws, doc["rows"])
+        return 0
 
     user_engines = "--engines" in " ".join(argv if argv is not None else sys.argv[1:])
     engines = [e.strip() for e in a.engines.split(",") if e.strip()]
