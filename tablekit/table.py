@@ -11,7 +11,14 @@ import random
 from dataclasses import replace
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
+from tablekit.engine.execute import execute
+from tablekit.engine.partitions import partition_count
 from tablekit.errors import UserErrorException, user_error
+from tablekit.optimizer import optimize
+from tablekit.outputs.arrow import to_arrow
+from tablekit.outputs.pandas import to_pandas
+from tablekit.outputs.polars import to_polars
+from tablekit.plan.explain import explain
 from tablekit.plan import yaml as plan_yaml
 from tablekit.plan.nodes import (ConvertColumnTypes, DropColumns, Filter, InferTypes, KeepColumns, PathEntry,
                                  Plan, ReadDelimited, ReadJsonLines, ReadParquet, Sample, SelectPartitions, Skip,
@@ -225,38 +232,25 @@ class MLTable:
 
     def explain(self) -> str:
         """The optimized plan the engine will run, as text."""
-        from tablekit.plan.explain import explain
-
         return explain(self._plan)
 
     # -- materializing -----------------------------------------------------
     def _execute(self):
-        from tablekit.engine.execute import execute
-        from tablekit.optimizer import optimize
-
         return execute(optimize(self._plan))
 
     def _dates_as_datetime(self) -> bool:
         return any(isinstance(s, DATE_SHIFTING_STEPS) for s in self._plan.steps)
 
     def to_pandas_dataframe(self):
-        from tablekit.outputs.pandas import to_pandas
-
         return to_pandas(self._execute(), self._dates_as_datetime())
 
     def to_arrow(self):
-        from tablekit.outputs.arrow import to_arrow
-
         return to_arrow(self._execute())
 
     def to_polars(self):
-        from tablekit.outputs.polars import to_polars
-
         return to_polars(self._execute())
 
     def get_partition_count(self) -> int:
-        from tablekit.engine.partitions import partition_count
-
         return partition_count(self._plan)
 
     def validate(self) -> None:

@@ -49,9 +49,8 @@ def apply_skip(frame: pl.DataFrame, step: Skip) -> pl.DataFrame:
 def _sample(frame: pl.DataFrame, seed: int, upper: float, lower: float) -> pl.DataFrame:
     if frame.height == 0:
         return frame
-    keys = frame.select(pl.col(PARTITION), pl.int_range(pl.len(), dtype=pl.UInt64).over(PARTITION).alias("pos"))
-    mask = sample.keep_mask(seed, keys.get_column(PARTITION).to_numpy(), keys.get_column("pos").to_numpy(),
-                            upper, lower)
+    partitions = frame.get_column(PARTITION).to_numpy()
+    mask = sample.keep_mask(seed, sample.runs_of(partitions), upper, lower)
     return frame.filter(pl.Series(mask))
 
 

@@ -28,19 +28,17 @@ def arrow_schema(files: Sequence[SourceFile]) -> pa.Schema:
     return pa.unify_schemas(schemas) if len(schemas) > 1 else schemas[0]
 
 
-def scan(files: Sequence[SourceFile], partition_column: Optional[str]) -> pl.LazyFrame:
-    """One lazy scan over all files; optionally tagging each row with its file's index."""
+def scan(files: Sequence[SourceFile], partition_indexes: Sequence[int], partition_column: str) -> pl.LazyFrame:
+    """One lazy scan per file, concatenated; each row tagged with its file's partition index.
+
+    polars runs the per-file scans in parallel and pushes column selection and
+    predicates into each of them.
+    """
     for f in files:
         check_parquet(f)
-    paths = [f.path for f in files]
-    frame = pl.scan_parquet(paths, include_file_paths="__tablekit_file" if partition_column else None,
-                            missing_columns="insert", extra_columns="ignore")
-    if partition_column:
-        index = {p: i for i, p in enumerate(paths)}
-        frame = frame.with_columns(
-            pl.col("__tablekit_file").replace_strict(index, return_dtype=pl.UInt32).alias(partition_column)
-        ).drop("__tablekit_file")
-    return frame
+    scans = [pl.scan_parquet(f.path).with_columns(pl.lit(index, dtype=pl.UInt32).alias(partition_column))
+             for f, index in zip(files, partition_indexes)]
+    return scans[0] if len(scans) == 1 else pl.concat(scans, how="diagonal_relaxed")
 
 
 def partition_counts(files: Sequence[SourceFile]) -> List[int]:

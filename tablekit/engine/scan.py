@@ -104,10 +104,9 @@ def scan_parquet(scan: Scan, files: Sequence[SourceFile]) -> ScanResult:
     options: ReadParquet = scan.read
     chosen = _select_files(files, scan.partitions)
     chosen_files = [f for _, f in chosen]
-    lazy = parquet.scan(chosen_files, PARTITION)
-    index_of = {i: original for i, (original, _) in enumerate(chosen)}
-    if len(index_of) and any(k != v for k, v in index_of.items()):
-        lazy = lazy.with_columns(pl.col(PARTITION).replace_strict(index_of, return_dtype=pl.UInt32))
+    if not chosen_files:
+        return ScanResult(pl.DataFrame())
+    lazy = parquet.scan(chosen_files, [i for i, _ in chosen], PARTITION)
     if options.include_path_column:
         displays = {i: f.display for i, f in chosen}
         lazy = lazy.select(pl.col(PARTITION).replace_strict(displays, return_dtype=pl.String)
