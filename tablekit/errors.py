@@ -20,13 +20,10 @@ class ErrorCode:
     ALREADY_EXISTS = "ScriptExecution.WriteStreams.AlreadyExists"
 
 
-class UserErrorException(Exception):
-    """An error caused by the user's input or data, never by a bug in tablekit.
+class MLTableError(Exception):
+    """Base of tablekit's errors; ``error_code`` matches what mltable 1.7.0 reports."""
 
-    ``error_code`` matches what mltable 1.7.0 reports for the same situation.
-    """
-
-    def __init__(self, message: str, error_code: str = ErrorCode.USER_ERROR):
+    def __init__(self, message: str, error_code: str | None = None):
         super().__init__(message)
         self.message = message
         self.error_code = error_code
@@ -38,7 +35,18 @@ class UserErrorException(Exception):
         return f"{self.message} (error_code: {self.error_code})"
 
     def __repr__(self) -> str:
-        return f"UserErrorException(error_code={self.error_code!r}, message={self.message!r})"
+        return f"{type(self).__name__}(error_code={self.error_code!r}, message={self.message!r})"
+
+
+class UserErrorException(MLTableError):
+    """An error caused by the user's input or data, never by a bug in tablekit."""
+
+    def __init__(self, message: str, error_code: str = ErrorCode.USER_ERROR):
+        super().__init__(message, error_code)
+
+
+class ExecutionError(MLTableError):
+    """A storage error mltable reports as ExecutionError (e.g. a file entry naming a folder)."""
 
 
 def user_error(message: str) -> UserErrorException:

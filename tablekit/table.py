@@ -26,7 +26,9 @@ from tablekit.plan.nodes import (ConvertColumnTypes, DropColumns, Filter, InferT
 from tablekit.types import DataType, MLTableFileEncoding, MLTableHeaders, column_type_mappings
 
 PATH_KINDS = ("file", "folder", "pattern")
-DATE_SHIFTING_STEPS = (Take, Skip, Filter, TakeRandomSample, Sample)
+# After these steps mltable hands rows through its own value model (rslex values):
+# parquet columns come back as int64/float64/datetime64[ns] instead of their Arrow types.
+RSLEX_VALUE_STEPS = (Take, Skip, Filter, TakeRandomSample, Sample, ConvertColumnTypes)
 
 
 def _schema_error(detail: str) -> UserErrorException:
@@ -238,11 +240,11 @@ class MLTable:
     def _execute(self):
         return execute(optimize(self._plan))
 
-    def _dates_as_datetime(self) -> bool:
-        return any(isinstance(s, DATE_SHIFTING_STEPS) for s in self._plan.steps)
+    def _rslex_values(self) -> bool:
+        return any(isinstance(s, RSLEX_VALUE_STEPS) for s in self._plan.steps)
 
     def to_pandas_dataframe(self):
-        return to_pandas(self._execute(), self._dates_as_datetime())
+        return to_pandas(self._execute(), self._rslex_values())
 
     def to_arrow(self):
         return to_arrow(self._execute())

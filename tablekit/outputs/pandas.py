@@ -89,7 +89,8 @@ def _fast_path(series: pl.Series):
     return None
 
 
-def to_pandas(result: Result, dates_as_datetime: bool) -> pd.DataFrame:
+def to_pandas(result: Result, rslex_values: bool) -> pd.DataFrame:
+    dates_as_datetime = rslex_values
     frame = result.data
     if frame.height == 0:
         return pd.DataFrame()
