@@ -64,13 +64,6 @@ class MLTableFileEncoding(Enum):
             "\"utf-8 bom\"), iso88591 (\"iso88591\", \"iso-8859-1\"), latin1 (\"latin1\", \"latin-1\"), "
             "ascii, utf16 (via MLTableFileEncoding.utf16) and windows1252 (\"windows1252\", \"windows-1252\").")
 
-    @property
-    def python_codec(self) -> str:
-        return {
-            "utf8": "utf-8-sig", "utf8bom": "utf-8-sig", "iso88591": "iso-8859-1", "latin1": "latin-1",
-            "ascii": "ascii", "utf16": "utf-16", "windows1252": "cp1252",
-        }[self.name]
-
 
 def _str_list(values: Any, name: str) -> Optional[List[str]]:
     if values is None:

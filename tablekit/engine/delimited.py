@@ -19,6 +19,7 @@ import polars as pl
 from tablekit.engine import inference
 from tablekit.engine.csv_tokenizer import tokenize
 from tablekit.engine.text import decode, is_utf8_family
+from tablekit.errors import ErrorCode, data_error
 from tablekit.plan.nodes import ReadDelimited
 from tablekit.sources import SourceFile
 
@@ -95,16 +96,17 @@ def read_raw(file: SourceFile, file_index: int, options: ReadDelimited,
              max_lines: Optional[int] = None) -> RawFile:
     """Parse one file into string columns.  ``max_lines`` bounds the lines read."""
     utf8 = is_utf8_family(options.encoding)
+    delimiter = options.delimiter[:1] or ","  # mltable splits on the first character only
     data: Optional[bytes] = None
     if max_lines is not None:
         data = read_head_bytes(file, max_lines)
-    if utf8 and len(options.delimiter.encode()) == 1:
+    if utf8 and len(delimiter.encode()) == 1:
         source = io.BytesIO(data) if data is not None else file.path
         # counting lines overlaps with polars' parse (which runs without the GIL)
         line_count = _POOL.submit(count_lines, file) if data is None else None
         try:
             frame = pl.read_csv(
-                source, has_header=False, infer_schema=False, separator=options.delimiter,
+                source, has_header=False, infer_schema=False, separator=delimiter,
                 quote_char='"', raise_if_empty=False,
                 n_rows=max_lines, encoding="utf8")
             head = data[:4096] if data is not None else file.source.read_bytes(file.path, 0, 4096)
@@ -118,7 +120,7 @@ def read_raw(file: SourceFile, file_index: int, options: ReadDelimited,
     if data is None:
         data = file.source.read_bytes(file.path)
     text = decode(data, options.encoding, file.display)
-    records = tokenize(text, options.delimiter, options.support_multi_line)
+    records = tokenize(text, delimiter, options.support_multi_line)
     if max_lines is not None:
         records = records[:max_lines]
     return RawFile(file_index, _records_frame(records))
@@ -127,17 +129,16 @@ def read_raw(file: SourceFile, file_index: int, options: ReadDelimited,
 # -- headers -------------------------------------------------------------------
 
 def header_names(header_row: Sequence[Optional[str]], width: int) -> List[str]:
-    """Column names from a header row: empty -> Column<n>, duplicates -> name_1, ..."""
+    """Column names from a header row: trimmed; empty -> Column<n>; duplicates get _<k>."""
     names: List[str] = []
     seen: set = set()
+    duplicates = 0  # one counter for all duplicates, as mltable numbers them
     for i in range(width):
-        raw = header_row[i] if i < len(header_row) else None
-        name = raw if raw else f"Column{i + 1}"
-        if name in seen:
-            k = 1
-            while f"{name}_{k}" in seen:
-                k += 1
-            name = f"{name}_{k}"
+        raw = (header_row[i] if i < len(header_row) else None) or ""
+        name = raw.strip() or f"Column{i + 1}"
+        while name in seen:
+            duplicates += 1
+            name = f"{name}_{duplicates}"
         seen.add(name)
         names.append(name)
     return names
@@ -181,7 +182,7 @@ def combine(frames: List[pl.DataFrame]) -> pl.DataFrame:
 # -- typing --------------------------------------------------------------------
 
 def type_columns(frame: pl.DataFrame, kinds: dict) -> pl.DataFrame:
-    return frame.select(inference.kinds_to_exprs(kinds, frame.columns))
+    return inference.cast_columns(frame, kinds)
 
 
 def infer_types(sample: pl.DataFrame, options: ReadDelimited) -> dict:
@@ -193,7 +194,11 @@ def infer_types(sample: pl.DataFrame, options: ReadDelimited) -> dict:
         kinds = inference.infer_kinds(sample.head(spec.sample_size))
     for columns, data_type in spec.overrides:
         for name in ((columns,) if isinstance(columns, str) else columns):
-            if name in kinds:
-                kinds[name] = ("override", data_type)
+            if name not in kinds:
+                raise data_error(ErrorCode.VALIDATION,
+                                 f"Invalid argument \"column type override: '{name}'\". Expected \"column type "
+                                 f"override must be in list of columns: {set(kinds)}\": column_type_overrides names "
+                                 f"'{name}', which the files do not have.")
+            kinds[name] = ("override", data_type)
     return kinds
 

@@ -10,7 +10,7 @@ from tablekit.engine import sample
 from tablekit.engine.convert import convert
 from tablekit.engine.scan import PARTITION, ScanResult, compile_predicate, run_scan
 from tablekit.errors import ErrorCode, data_error
-from tablekit.plan.nodes import (ConvertColumnTypes, DropColumns, Filter, KeepColumns, PhysicalPlan, Sample,
+from tablekit.plan.nodes import (ConvertColumnTypes, DropColumns, Filter, KeepColumns, PhysicalPlan, ReadParquet, Sample,
                                  SelectPartitions, Skip, Take, TakeRandomSample, column_tuple)
 from tablekit.sources import resolve_paths
 
@@ -101,10 +101,21 @@ class Result:
         return self.frame.drop(PARTITION) if PARTITION in self.frame.columns else self.frame
 
 
+def untyped_null_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """Columns with no value at all have no type in mltable (pandas object of None)."""
+    if frame.height == 0:
+        return frame
+    empty = [name for name, nulls in zip(frame.columns, frame.null_count().row(0))
+             if nulls == frame.height and name != PARTITION]
+    return frame.with_columns([pl.col(c).cast(pl.Null) for c in empty]) if empty else frame
+
+
 def execute(plan: PhysicalPlan) -> Result:
     files = resolve_paths(plan.paths, plan.base_dir)
     scanned = run_scan(plan.scan, files)
     frame = scanned.frame
     for step in plan.steps:
         frame = STEPS[type(step)](frame, step)
+    if not isinstance(plan.scan.read, ReadParquet):  # parquet columns keep the type the file gives them
+        frame = untyped_null_columns(frame)
     return Result(frame, scanned)

@@ -2,8 +2,10 @@
 
 mltable looks at the first ``sample_size`` (200) data rows and picks, per
 column, the first kind every non-null sample value fits: boolean, integer,
-float, datetime, else string (no values at all: an all-null column).  Values
-after the sample that do not fit the chosen kind become null.
+float, datetime, else string (no values at all: the column stays strings,
+which are all null in the sample).  Values after the sample are then
+converted with the convert_column_types rules of that kind ('2.5' in an int
+column becomes 2, 'abc' null), as mltable does.
 """
 from __future__ import annotations
 
@@ -14,24 +16,21 @@ import polars as pl
 EMPTY, BOOL, INT, FLOAT, DATETIME, STRING = "empty", "boolean", "int", "float", "datetime", "string"
 
 INT_PATTERN = r"^\s*[+-]?\d+\s*$"
-FLOAT_PATTERN = r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$"
+FLOAT_PATTERN = r"(?i)^\s*[+-]?((\d+\.?\d*|\.\d+)(e[+-]?\d+)?|nan|inf|infinity)\s*$"
 
-# Each pair of spellings mltable reads as booleans.
-BOOL_PAIRS = (("1", "0"), ("Y", "N"), ("y", "n"), ("t", "f"), ("T", "F"), ("True", "False"),
-              ("TRUE", "FALSE"), ("true", "false"))
-TRUE_WORDS = tuple(t for t, _ in BOOL_PAIRS)
-FALSE_WORDS = tuple(f for _, f in BOOL_PAIRS)
+# The spellings inference reads as booleans (mltable's to_bool defaults, any mix of them).
+TRUE_WORDS = ("true", "True", "TRUE", "t", "T", "Y", "1")
+FALSE_WORDS = ("false", "False", "FALSE", "f", "F", "N", "0")
 
-# Datetime layouts recognised by inference, tried in order (ISO first, then US).
+# Datetime layouts recognised by inference, tried in order (ISO, then slashed, then US).
+# %.f accepts an optional fraction; %#z accepts Z or an offset.
 DATETIME_FORMATS = (
     "%Y-%m-%d",
     "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f",
-    "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f%z",
-    "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z",
-    "%Y-%m-%dT%H:%M%z",
-    "%m/%d/%Y", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p",
+    "%Y-%m-%dT%H:%M:%S%.f%#z", "%Y-%m-%d %H:%M:%S%.f%#z", "%Y-%m-%dT%H:%M%#z",
+    "%Y/%m/%d", "%Y/%m/%d %H:%M:%S%.f", "%Y/%m/%d %H:%M",
+    "%m/%d/%Y", "%m/%d/%Y %H:%M:%S%.f", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p",
 )
 
 
@@ -45,28 +44,12 @@ def parse_datetime(expr: pl.Expr, formats=DATETIME_FORMATS) -> pl.Expr:
         return pl.lit(None, dtype=pl.Datetime("ns"))
     attempts = []
     for fmt in formats:
-        parsed = expr.str.strptime(pl.Datetime("ns", "UTC" if "%z" in fmt else None), fmt, strict=False, exact=True)
-        if "%z" in fmt:
+        zoned = "%z" in fmt or "%#z" in fmt
+        parsed = expr.str.strptime(pl.Datetime("ns", "UTC" if zoned else None), fmt, strict=False, exact=True)
+        if zoned:
             parsed = parsed.dt.replace_time_zone(None)
         attempts.append(parsed)
     return attempts[0] if len(attempts) == 1 else pl.coalesce(attempts)
-
-
-def infer_kind(values: pl.Series) -> str:
-    values = values.drop_nulls()
-    if values.len() == 0:
-        return EMPTY
-    if values.is_in(list(TRUE_WORDS + FALSE_WORDS)).all() and _one_bool_pair(values):
-        return BOOL
-    if _all_match(values, INT_PATTERN):
-        as_int = values.str.strip_chars().cast(pl.Int64, strict=False)
-        return INT if as_int.null_count() == 0 else FLOAT
-    if _all_match(values, FLOAT_PATTERN):
-        return FLOAT
-    formats = datetime_formats(values)
-    if formats:
-        return (DATETIME, formats)
-    return STRING
 
 
 def datetime_formats(values: pl.Series) -> tuple:
@@ -80,41 +63,63 @@ def datetime_formats(values: pl.Series) -> tuple:
     return tuple(fmt for fmt, hit in zip(DATETIME_FORMATS, used) if hit)
 
 
-def _one_bool_pair(values: pl.Series) -> bool:
-    distinct = set(values.unique().to_list())
-    return any(distinct <= {t, f} for t, f in BOOL_PAIRS)
+def infer_kind(values: pl.Series):
+    values = values.drop_nulls()
+    if values.len() == 0:
+        return EMPTY
+    if values.is_in(list(TRUE_WORDS + FALSE_WORDS)).all():
+        return BOOL
+    if _all_match(values, INT_PATTERN):
+        as_int = values.str.strip_chars().cast(pl.Int64, strict=False)
+        return INT if as_int.null_count() == 0 else FLOAT
+    if _all_match(values, FLOAT_PATTERN):
+        return FLOAT
+    formats = datetime_formats(values)
+    if formats:
+        return (DATETIME, formats)
+    return STRING
 
 
-def cast_to_kind(name: str, kind: str) -> pl.Expr:
-    """Expression turning the string column ``name`` into ``kind`` (misfits null)."""
-    col = pl.col(name)
-    if kind == EMPTY:
-        return pl.lit(None, dtype=pl.Null).alias(name)
-    if kind == BOOL:
-        mapping = {**{t: True for t in TRUE_WORDS}, **{f: False for f in FALSE_WORDS}}
-        return col.replace_strict(mapping, default=None, return_dtype=pl.Boolean).alias(name)
-    if kind == INT:
-        return col.str.strip_chars().cast(pl.Int64, strict=False).alias(name)
-    if kind == FLOAT:
-        return col.str.strip_chars().cast(pl.Float64, strict=False).alias(name)
-    if isinstance(kind, tuple) and kind[0] == DATETIME:
-        return parse_datetime(col, kind[1]).alias(name)
-    return col
-
-
-def infer_kinds(sample: pl.DataFrame) -> Dict[str, str]:
+def infer_kinds(sample: pl.DataFrame) -> Dict[str, object]:
     return {name: infer_kind(sample.get_column(name)) for name in sample.columns}
 
 
-def kinds_to_exprs(kinds: Dict[str, object], columns: List[str]) -> List[pl.Expr]:
-    """Casts for string columns; a kind may be ("override", DataType) from column_type_overrides."""
-    from tablekit.engine.convert import convert
+def fast_cast(name: str, kind) -> pl.Expr:
+    """A cheap cast that is exact whenever it yields no new nulls (checked by the caller)."""
+    if kind == INT:
+        return pl.col(name).cast(pl.Int64, strict=False).alias(name)
+    if kind == FLOAT:
+        return pl.col(name).cast(pl.Float64, strict=False).alias(name)
+    return exact_cast(name, kind)
 
-    exprs = []
-    for name in columns:
-        kind = kinds.get(name, STRING)
-        if isinstance(kind, tuple) and kind[0] == "override":
-            exprs.append(convert(name, kind[1], pl.String))
-        else:
-            exprs.append(cast_to_kind(name, kind))
-    return exprs
+
+def exact_cast(name: str, kind) -> pl.Expr:
+    """Expression turning the string column ``name`` into ``kind`` with mltable's rules."""
+    from tablekit.engine import convert
+
+    col = pl.col(name)
+    if kind == BOOL:
+        out = convert.to_bool(col, pl.String, {})
+    elif kind == INT:
+        out = convert.to_int(col, pl.String)
+    elif kind == FLOAT:
+        out = convert.to_float(col, pl.String)
+    elif isinstance(kind, tuple) and kind[0] == DATETIME:
+        out = parse_datetime(col, kind[1])
+    elif isinstance(kind, tuple) and kind[0] == "override":
+        out = convert.convert(name, kind[1], pl.String)
+    else:  # string, or no value in the sample
+        out = col
+    return out.alias(name)
+
+
+def cast_columns(frame: pl.DataFrame, kinds: Dict[str, object]) -> pl.DataFrame:
+    """Type every string column of ``frame`` as ``kinds`` says."""
+    typed = frame.select([fast_cast(c, kinds.get(c, STRING)) for c in frame.columns])
+    # A fast cast that lost values (padding, '2.5' in an int column...) is redone exactly.
+    before, after = frame.null_count().row(0), typed.null_count().row(0)
+    redo = [c for c, b, a in zip(frame.columns, before, after)
+            if a > b and kinds.get(c) in (INT, FLOAT)]
+    if redo:
+        typed = typed.with_columns(frame.select([exact_cast(c, kinds[c]) for c in redo]))
+    return typed

@@ -1,0 +1,25 @@
+"""mltable's filter expression language: parse, inspect and compile to polars.
+
+    node = parse_filter('a > 1 and col("b c") == "x"')   # UserErrorException if invalid
+    referenced_columns(node)                              # frozenset({'a', 'b c'})
+    to_text(node)                                         # 'a > 1 and col("b c") == "x"'
+    frame.filter(compile_filter(node, frame.schema))
+
+The language is documented in docs/filter-language.md.
+"""
+from __future__ import annotations
+
+from tablekit.expr import ast
+from tablekit.expr.compile import compile_filter
+from tablekit.expr.parser import parse_filter
+from tablekit.expr.text import to_text
+
+Node = ast.Node
+
+
+def referenced_columns(node: Node) -> frozenset:
+    """Names of the columns a filter reads (columns named per row are never resolved, so not listed)."""
+    return frozenset(n.name for n in ast.walk(node) if isinstance(n, ast.Column))
+
+
+__all__ = ["parse_filter", "compile_filter", "referenced_columns", "to_text", "Node"]

@@ -1,0 +1,79 @@
+"""Raising filter errors from inside a polars predicate.
+
+mltable raises when a row's filter value is an error or not a boolean, at
+materialization.  compile.py attaches ``check_filter_batch`` to such
+predicates; it raises for the first offending row.
+
+polars re-raises an exception from a Python UDF by calling its class with one
+string (the original text plus context), which would lose ``error_code``.
+``UserErrorException`` here is a subclass (same name, as differential tests
+compare class names) that recovers the code and clean message from that text.
+"""
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+from tablekit import errors
+from tablekit.errors import ErrorCode
+from tablekit.expr.values import ERROR_PREFIX
+
+# mltable's code for errors found while evaluating a transformation (not in tablekit.errors yet).
+TRANSFORMATION_UNEXPECTED = "ScriptExecution.Transformation.Unexpected"
+
+_POLARS_CONTEXT = "\n\nThis error occurred"
+_WITH_CODE = re.compile(r"(?s)(.*) \(error_code: ([\w.]+)\)")
+
+
+class UserErrorException(errors.UserErrorException):
+    def __init__(self, message: str, error_code: str | None = None):
+        if error_code is None:
+            message = message.split(_POLARS_CONTEXT, 1)[0]
+            match = _WITH_CODE.fullmatch(message)
+            message, error_code = (match.group(1), match.group(2)) if match else (message, ErrorCode.USER_ERROR)
+        super().__init__(message, error_code)
+
+
+_EXPLANATIONS = {
+    "DivisorMustNotBeZero": "division by zero",
+    "ValueWrongKind": "a value of the wrong type (+ needs two numbers or two strings; startswith needs two "
+                      "non-null strings)",
+    "NumericValueRequired": "arithmetic on a value that is not a number",
+    "BooleanOpOnInvalidKind": "and/or/not/if on a value that is not True, False or null",
+    "GetFieldOfNonRecord": "a field of a value that is not a record",
+    "InvokedFunctionWithWrongNumberOfArguments": "a function called with the wrong number of arguments",
+    "InvalidDateTimePartValue": "a datetime() part that is not an integer (or text holding a number)",
+    "InvalidYMD": "datetime() of a date that does not exist",
+    "InvalidHMS": "datetime() of a time of day that does not exist",
+}
+
+
+def value_error(code: str, source: str, row: int) -> UserErrorException:
+    explanation = _EXPLANATIONS.get(code, code)
+    return UserErrorException(
+        f"Error processing data : . While processing value: SyncErrorValue {{ error_code: "
+        f"\"{ERROR_PREFIX}{code}\", source_value: {source}, error_details: None }}. "
+        f"(The filter expression failed on row {row}: {explanation}.)",
+        TRANSFORMATION_UNEXPECTED)
+
+
+def cast_error(kind: str, source: str, row: int) -> UserErrorException:
+    return UserErrorException(
+        f"Value cast error. Expected 'Boolean', got '{kind}'. {source}. "
+        f"(The filter expression must be True, False or null; on row {row} it is {source}.)",
+        ErrorCode.VALIDATION)
+
+
+def check_filter_batch(batch: pl.Series) -> pl.Series:
+    """Raise for the first row that is an error or not a boolean; otherwise the keep mask."""
+    frame = batch.struct.unnest()
+    bad = frame.filter(pl.col("error").is_not_null() | pl.col("cast").is_not_null()).head(1)
+    if bad.height:
+        row, error, cast = bad.row(0)[0], bad["error"][0], bad["cast"][0]
+        if error is not None:
+            code, _, source = error.partition("|")
+            raise value_error(code, source, row)
+        kind, _, source = cast.partition("|")
+        raise cast_error(kind, source, row)
+    return frame["keep"]
