@@ -18,6 +18,7 @@ from tablekit.optimizer import optimize
 from tablekit.outputs.arrow import to_arrow
 from tablekit.outputs.pandas import to_pandas
 from tablekit.outputs.polars import to_polars
+from tablekit.outputs.streams import StreamInfo
 from tablekit.plan.explain import explain
 from tablekit.plan import yaml as plan_yaml
 from tablekit.plan.nodes import (ConvertColumnTypes, DropColumns, Filter, InferTypes, KeepColumns, PathEntry,
@@ -36,22 +37,24 @@ def _schema_error(detail: str) -> UserErrorException:
 
 
 def parse_paths(paths: Any) -> Tuple[PathEntry, ...]:
-    if isinstance(paths, dict):
-        paths = [paths]
+    # mltable fails here with AttributeError / TypeError; same classes, clearer words.
     if not isinstance(paths, (list, tuple)):
-        raise _schema_error("`paths` must be a list of dictionaries like {'file': ...}, {'folder': ...} "
-                            "or {'pattern': ...}")
+        raise AttributeError(f"`paths` must be a list of dictionaries like [{{'file': ...}}], "
+                             f"[{{'folder': ...}}] or [{{'pattern': ...}}], not a {type(paths).__name__}")
     entries = []
     for item in paths:
         if not isinstance(item, dict):
-            raise _schema_error(f"path entry {item!r} is not a dictionary")
+            raise AttributeError(f"path entry {item!r} must be a dictionary like {{'file': ...}}")
+        for value in item.values():
+            if not isinstance(value, str):
+                raise TypeError(f"path entry {item!r}: values must be strings, got {type(value).__name__}")
         unknown = set(item) - set(PATH_KINDS)
         kinds = [k for k in PATH_KINDS if k in item]
         if unknown or len(kinds) != 1:
             raise _schema_error(f"path entry {item!r} must have exactly one of the keys 'file', 'folder' or "
                                 "'pattern' and no other key")
         value = item[kinds[0]]
-        if not isinstance(value, str) or not value:
+        if not value:
             raise _schema_error(f"path entry {item!r} must name a non-empty string")
         entries.append(PathEntry(kinds[0], value))
     return tuple(entries)
@@ -164,7 +167,8 @@ class MLTable:
         return self._with(KeepColumns(columns))
 
     def take(self, count: int = 20) -> "MLTable":
-        if not (isinstance(count, int) and not isinstance(count, bool) and count > 0):
+        # like mltable, True passes here (bool is an int) and is refused at materialization
+        if not (isinstance(count, int) and count > 0):
             raise user_error("Number of rows must be a positive integer")
         return self._with(Take(count))
 
@@ -244,7 +248,10 @@ class MLTable:
         return any(isinstance(s, RSLEX_VALUE_STEPS) for s in self._plan.steps)
 
     def to_pandas_dataframe(self):
-        return to_pandas(self._execute(), self._rslex_values())
+        df = to_pandas(self._execute(), self._rslex_values())
+        if self._plan.read is None and "Path" in df.columns:  # from_paths: stream values
+            df["Path"] = [StreamInfo(p) for p in df["Path"]]
+        return df
 
     def to_arrow(self):
         return to_arrow(self._execute())

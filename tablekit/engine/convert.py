@@ -8,6 +8,7 @@ the rest).  to_datetime tries the user's formats in turn.  to_string writes
 """
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 from tablekit.types import DataType
@@ -22,14 +23,26 @@ def _as_text(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     return expr if dtype == pl.String else to_string(expr, dtype)
 
 
+def _floats_to_text(series: pl.Series) -> pl.Series:
+    """Positional notation without trailing zeros, as mltable writes floats (2.0 -> '2', 1e-7 -> '0.0000001')."""
+    def text(x):
+        if x is None:
+            return None
+        if x != x:
+            return "NaN"
+        if x in (float("inf"), float("-inf")):
+            return "inf" if x > 0 else "-inf"
+        return np.format_float_positional(x, trim="-")
+    return pl.Series(series.name, [text(x) for x in series.to_list()], dtype=pl.String)
+
+
 def to_string(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     if dtype == pl.String:
         return expr
     if dtype == pl.Boolean:
         return pl.when(expr).then(pl.lit("True")).when(~expr).then(pl.lit("False")).otherwise(None)
     if dtype.is_float():
-        whole = expr.is_finite() & (expr == expr.floor()) & (expr.abs() < 1e15)
-        return pl.when(whole).then(expr.cast(pl.Int64).cast(pl.String)).otherwise(expr.cast(pl.String))
+        return expr.map_batches(_floats_to_text, return_dtype=pl.String)
     if isinstance(dtype, pl.Datetime):
         return expr.dt.to_string("%Y-%m-%dT%H:%M:%S%.f") + pl.lit("+00:00")
     if dtype == pl.Date:
@@ -39,40 +52,47 @@ def to_string(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     return expr.cast(pl.String, strict=False)
 
 
+def _no_number(dtype: pl.DataType) -> bool:
+    """mltable gives null when asked for a number from a boolean or a date."""
+    return dtype == pl.Boolean or dtype.is_temporal()
+
+
 def to_float(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    if _no_number(dtype):
+        return pl.lit(None, dtype=pl.Float64)
     if dtype.is_numeric():
-        return expr.cast(pl.Float64)
-    if dtype == pl.Boolean:
         return expr.cast(pl.Float64)
     text = _as_text(expr, dtype).str.strip_chars()
     return text.cast(pl.Float64, strict=False)
 
 
 def to_int(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    if _no_number(dtype):
+        return pl.lit(None, dtype=pl.Int64)
     if dtype.is_integer():
         return expr.cast(pl.Int64, strict=False)
     value = to_float(expr, dtype) if not dtype.is_float() else expr.cast(pl.Float64)
-    exact = None
-    if not dtype.is_numeric() and dtype != pl.Boolean:
-        # whole numbers written as integers keep every digit (floats round past 2**53)
-        exact = _as_text(expr, dtype).str.strip_chars().cast(pl.Int64, strict=False)
-    clipped = (pl.when(value.is_nan()).then(pl.lit(0.0))
-               .when(value >= float(INT64_MAX)).then(pl.lit(float(INT64_MAX)))
-               .when(value <= float(INT64_MIN)).then(pl.lit(float(INT64_MIN)))
-               .otherwise(value.truncate() if hasattr(value, "truncate") else value))
-    as_int = (pl.when(value >= float(INT64_MAX)).then(pl.lit(INT64_MAX, dtype=pl.Int64))
+    # NaN first: polars orders NaN above every number
+    as_int = (pl.when(value.is_nan()).then(pl.lit(0, dtype=pl.Int64))
+              .when(value >= float(INT64_MAX)).then(pl.lit(INT64_MAX, dtype=pl.Int64))
               .when(value <= float(INT64_MIN)).then(pl.lit(INT64_MIN, dtype=pl.Int64))
-              .otherwise(clipped.cast(pl.Int64, strict=False)))
-    return as_int if exact is None else pl.coalesce([exact, as_int])
+              .otherwise(value.cast(pl.Int64, strict=False)))  # the cast truncates toward zero
+    if dtype.is_float():
+        return as_int
+    # whole numbers written as integers keep every digit (floats round past 2**53)
+    exact = _as_text(expr, dtype).str.strip_chars().cast(pl.Int64, strict=False)
+    return pl.coalesce([exact, as_int])
 
 
 def to_bool(expr: pl.Expr, dtype: pl.DataType, options: dict) -> pl.Expr:
     if dtype == pl.Boolean:
         return expr
+    if dtype.is_numeric() and not options.get("true_values"):
+        return pl.when(expr.is_null()).then(None).otherwise(expr != 0)
     trues = options.get("true_values") or DEFAULT_TRUE
     falses = options.get("false_values") or DEFAULT_FALSE
     mismatch = options.get("mismatch_as")
-    text = _as_text(expr, dtype)
+    text = _as_text(expr, dtype).str.strip_chars()
     otherwise = {"true": pl.lit(True), "false": pl.lit(False)}.get(mismatch, pl.lit(None, dtype=pl.Boolean))
     return (pl.when(text.is_null()).then(pl.lit(None, dtype=pl.Boolean))
             .when(text.is_in(trues)).then(pl.lit(True))

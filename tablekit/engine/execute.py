@@ -10,7 +10,7 @@ from tablekit.engine import sample
 from tablekit.engine.convert import convert
 from tablekit.engine.scan import PARTITION, ScanResult, compile_predicate, run_scan
 from tablekit.errors import ErrorCode, data_error
-from tablekit.plan.nodes import (ConvertColumnTypes, DropColumns, Filter, KeepColumns, PhysicalPlan, ReadParquet, Sample,
+from tablekit.plan.nodes import (ConvertColumnTypes, DropColumns, Filter, KeepColumns, ListFiles, PhysicalPlan, ReadParquet, Sample,
                                  SelectPartitions, Skip, Take, TakeRandomSample, column_tuple)
 from tablekit.sources import resolve_paths
 
@@ -27,18 +27,29 @@ def apply_keep(frame: pl.DataFrame, step: KeepColumns) -> pl.DataFrame:
     wanted = set(column_tuple(step.columns))
     kept = [c for c in _data_columns(frame) if c in wanted]
     if not kept:
-        raise data_error(ErrorCode.VALIDATION,
-                         f"The input data contains no columns named {sorted(wanted)}: keep_columns found none "
-                         f"of them (columns are {_data_columns(frame)}).")
+        error = no_columns_error(frame)
+        error.message += f" keep_columns named {sorted(wanted)}; the table has {_data_columns(frame)}."
+        raise error
     return frame.select(kept + ([PARTITION] if PARTITION in frame.columns else []))
+
+
+def no_columns_error(frame: pl.DataFrame):
+    return data_error(ErrorCode.VALIDATION,
+                      f"The input data contains no columns. Looked at {frame.height} records.")
 
 
 def apply_drop(frame: pl.DataFrame, step: DropColumns) -> pl.DataFrame:
     unwanted = set(column_tuple(step.columns))
-    return frame.drop([c for c in _data_columns(frame) if c in unwanted])
+    dropped = [c for c in _data_columns(frame) if c in unwanted]
+    if dropped and len(dropped) == len(_data_columns(frame)):
+        raise no_columns_error(frame)
+    return frame.drop(dropped)
 
 
 def apply_take(frame: pl.DataFrame, step: Take) -> pl.DataFrame:
+    if isinstance(step.count, bool):
+        raise data_error(ErrorCode.VALIDATION,
+                         f"Yaml script is invalid: take needs an integer row count, got {step.count!r}.")
     return frame.head(step.count)
 
 
@@ -111,7 +122,7 @@ def untyped_null_columns(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def execute(plan: PhysicalPlan) -> Result:
-    files = resolve_paths(plan.paths, plan.base_dir)
+    files = resolve_paths(plan.paths, plan.base_dir, check_files=not isinstance(plan.scan.read, ListFiles))
     scanned = run_scan(plan.scan, files)
     frame = scanned.frame
     for step in plan.steps:

@@ -14,7 +14,8 @@ import polars as pl
 import pyarrow as pa
 
 from tablekit.engine import delimited, jsonl, parquet
-from tablekit.plan.nodes import ReadDelimited, ReadJsonLines, ReadParquet, Scan
+from tablekit.errors import ErrorCode, data_error
+from tablekit.plan.nodes import ListFiles, ReadDelimited, ReadJsonLines, ReadParquet, Scan
 from tablekit.sources import SourceFile
 
 PARTITION = "__tablekit_partition"
@@ -32,11 +33,24 @@ def compile_predicate(expression: str, schema) -> pl.Expr:
     return compile_filter(parse_filter(expression), {k: v for k, v in schema.items() if k != PARTITION})
 
 
+def selected_partitions(indices: Sequence[int], count: int) -> List[int]:
+    """mltable's select_partitions: each index once, in table order; a bad index is an error."""
+    for i in indices:
+        if i < 0:
+            raise data_error(ErrorCode.VALIDATION,
+                             f"Invalid argument \"partitions\": partition indexes start at 0, got {i}.")
+        if i >= count:
+            raise data_error(ErrorCode.VALIDATION,
+                             f"Invalid argument \"partitions\". Expected \"< {count}\", Actual {i}: "
+                             f"the table has {count} partitions.")
+    return sorted(set(indices))
+
+
 def _select_files(files: Sequence[SourceFile], partitions: Optional[Sequence[int]]):
     indexed = list(enumerate(files))
     if partitions is None:
         return indexed
-    return [indexed[i] for i in partitions if 0 <= i < len(indexed)]
+    return [indexed[i] for i in selected_partitions(partitions, len(indexed))]
 
 
 def _finish(frame: pl.DataFrame, scan: Scan, path_column: Optional[str]) -> pl.DataFrame:
@@ -141,7 +155,16 @@ def scan_json_lines(scan: Scan, files: Sequence[SourceFile]) -> ScanResult:
     return ScanResult(_finish(_concat(frames), scan, options.path_column))
 
 
-READERS = {ReadDelimited: scan_delimited, ReadParquet: scan_parquet, ReadJsonLines: scan_json_lines}
+# -- from_paths ------------------------------------------------------------------
+
+def scan_files(scan: Scan, files: Sequence[SourceFile]) -> ScanResult:
+    """One row per file, in one partition (as mltable counts a from_paths table)."""
+    frame = pl.DataFrame({"Path": [f.display for f in files]}, schema={"Path": pl.String})
+    return ScanResult(_finish(frame.with_columns(pl.lit(0, dtype=pl.UInt32).alias(PARTITION)), scan, None))
+
+
+READERS = {ReadDelimited: scan_delimited, ReadParquet: scan_parquet, ReadJsonLines: scan_json_lines,
+           ListFiles: scan_files}
 
 
 def run_scan(scan: Scan, files: Sequence[SourceFile]) -> ScanResult:

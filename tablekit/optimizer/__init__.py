@@ -6,13 +6,12 @@ result identical; it only moves work into the scan so less is read.
 """
 from __future__ import annotations
 
-from tablekit.errors import user_error
 from tablekit.optimizer.merge_take_skip import merge_take_skip
 from tablekit.optimizer.push_filter import push_filter
 from tablekit.optimizer.push_limit import push_limit
 from tablekit.optimizer.push_partitions import push_partitions
 from tablekit.optimizer.prune_columns import prune_columns
-from tablekit.plan.nodes import PhysicalPlan, Plan, Scan
+from tablekit.plan.nodes import ListFiles, PhysicalPlan, Plan, Scan
 
 RULES = (
     merge_take_skip,
@@ -26,9 +25,8 @@ RULES = (
 def physical(plan: Plan) -> PhysicalPlan:
     """The unoptimized physical plan: the read step becomes a scan that reads everything."""
     read = plan.read
-    if read is None:
-        raise user_error("This MLTable has no read step (read_delimited, read_parquet or read_json_lines); "
-                         "it describes files, not a table")
+    if read is None:  # from_paths: a table of the files themselves
+        return PhysicalPlan(Scan(ListFiles()), plan.steps, plan.paths, plan.base_dir)
     return PhysicalPlan(Scan(read), plan.steps[1:], plan.paths, plan.base_dir)
 
 

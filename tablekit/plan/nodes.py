@@ -67,6 +67,14 @@ class ReadJsonLines:
     path_column: str = "Path"
 
 
+@dataclass(frozen=True)
+class ListFiles:
+    """The read of a from_paths table: the files themselves, one ``Path`` column.
+
+    Not an MLTable step (a from_paths file has no read step); only scans hold it.
+    """
+
+
 Read = Union[ReadDelimited, ReadParquet, ReadJsonLines]
 READ_STEPS = (ReadDelimited, ReadParquet, ReadJsonLines)
 

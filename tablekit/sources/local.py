@@ -1,12 +1,17 @@
-"""Local disk: plain paths, relative paths and file:// URIs."""
+"""Local disk: plain paths, relative paths and file:// URIs.
+
+Listing follows mltable: a folder's files come in directory order (as
+os.scandir returns them), depth-first, not sorted; a pattern's matches are
+sorted by full path.
+"""
 from __future__ import annotations
 
 import glob
 import os
-from typing import Iterator, Tuple
+from typing import Iterator, List, Tuple
 from urllib.parse import unquote
 
-from tablekit.errors import ErrorCode, data_error
+from tablekit.errors import ErrorCode, ExecutionError, data_error
 
 
 def local_path(value: str, base_dir: str) -> str:
@@ -24,27 +29,46 @@ def not_found(kind: str, value: str, detail: str = ""):
                       f"The requested stream was not found: {kind} '{value}' does not exist{detail}.")
 
 
-def _glob(pattern: str):
+def wrong_kind(value: str, detail: str):
+    return ExecutionError(f"Got unexpected error: '{value}' {detail}", ErrorCode.STREAM_UNEXPECTED)
+
+
+def _glob(pattern: str) -> List[str]:
+    if pattern.endswith(os.sep + "**"):
+        return []  # mltable: a bare trailing ** matches nothing
     try:  # mltable matches names starting with '.' too; include_hidden needs Python 3.11
         return glob.glob(pattern, recursive=True, include_hidden=True)
     except TypeError:
         return glob.glob(pattern, recursive=True)
 
 
+def walk_in_directory_order(folder: str) -> Iterator[str]:
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir():
+                yield from walk_in_directory_order(entry.path)
+            else:
+                yield entry.path
+
+
 class LocalSource:
-    def list(self, entry, base_dir: str) -> Iterator[Tuple[str, str, int]]:
+    def list(self, entry, base_dir: str, check_files: bool = True) -> Iterator[Tuple[str, str, int]]:
         path = local_path(entry.value, base_dir)
         if entry.kind == "file":
+            if os.path.isdir(path):
+                raise wrong_kind(entry.value, "is a directory (os error 21); use {'folder': ...} for folders")
             if not os.path.isfile(path):
-                raise not_found("file", entry.value)
+                if check_files:
+                    raise not_found("file", entry.value)
+                yield path, path, 0
+                return
             yield path, path, os.path.getsize(path)
         elif entry.kind == "folder":
+            if os.path.isfile(path):
+                raise wrong_kind(entry.value, "is not a directory (os error 20); use {'file': ...} for files")
             if not os.path.isdir(path):
                 raise not_found("folder", entry.value)
-            found = []
-            for root, _dirs, names in os.walk(path):
-                found.extend(os.path.join(root, n) for n in names)
-            for p in sorted(found):
+            for p in walk_in_directory_order(path):
                 yield p, p, os.path.getsize(p)
         else:  # pattern
             matches = sorted(p for p in _glob(path) if os.path.isfile(p))

@@ -46,11 +46,15 @@ def source_for(path: str):
                          f"paths ({path})") from None
 
 
-def resolve_paths(entries: Sequence[PathEntry], base_dir: str) -> List[SourceFile]:
-    """List every file the entries name, entry by entry, each entry's matches sorted."""
+def resolve_paths(entries: Sequence[PathEntry], base_dir: str, check_files: bool = True) -> List[SourceFile]:
+    """List every file the entries name, in entry order.
+
+    ``check_files=False`` lets a file entry name a file that does not exist
+    (from_paths does not check them).
+    """
     files: List[SourceFile] = []
     for entry in entries:
         source = source_for(entry.value)
-        for path, display, size in source.list(entry, base_dir):
+        for path, display, size in source.list(entry, base_dir, check_files):
             files.append(SourceFile(path, display, size, source))
     return files

@@ -1,0 +1,23 @@
+"""Stream values: what a from_paths table's Path column holds."""
+from __future__ import annotations
+
+
+class StreamInfo:
+    """A file reference, shown as its location (like mltable's StreamInfo)."""
+
+    __slots__ = ("resource_id",)
+
+    def __init__(self, resource_id: str):
+        self.resource_id = resource_id
+
+    def __str__(self) -> str:
+        return self.resource_id
+
+    def __repr__(self) -> str:
+        return f"StreamInfo[Local]({self.resource_id})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, StreamInfo) and other.resource_id == self.resource_id
+
+    def __hash__(self) -> int:
+        return hash(self.resource_id)
