@@ -1,0 +1,116 @@
+"""MLTable behaviour beyond the recorded differential cases: laziness, immutability,
+the optimizer's pushdowns, and the extra outputs (to_arrow, to_polars, explain)."""
+from __future__ import annotations
+
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pytest
+
+import tablekit as mltable
+from tablekit.optimizer import optimize
+from tablekit.plan.nodes import KeepColumns, Take
+from tablekit.sources import registry
+from tablekit.sources.local import LocalSource
+
+
+@pytest.fixture
+def big_csv(tmp_path):
+    path = tmp_path / "big.csv"
+    lines = ["id,x,name"] + [f"{i},{i * 0.5},n{i % 7}" for i in range(200_000)]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+class CountingSource(LocalSource):
+    def __init__(self):
+        self.bytes_read = 0
+
+    def read_bytes(self, path, start=0, end=None):
+        data = super().read_bytes(path, start, end)
+        self.bytes_read += len(data)
+        return data
+
+    def open(self, path, mode="rb"):
+        raise AssertionError("a limited read must not open the whole file")
+
+
+def test_building_a_table_reads_nothing(tmp_path):
+    table = mltable.from_delimited_files([{"file": str(tmp_path / "missing.csv")}])
+    table = table.filter("a > 1").keep_columns(["a"]).take(5)  # no error until materialized
+    with pytest.raises(mltable.UserErrorException) as info:
+        table.to_pandas_dataframe()
+    assert info.value.error_code == "ScriptExecution.StreamAccess.NotFound"
+
+
+def test_methods_return_new_tables(big_csv):
+    base = mltable.from_delimited_files([{"file": str(big_csv)}])
+    taken = base.take(3)
+    assert taken is not base
+    assert len(base._plan.steps) == 1 and isinstance(taken._plan.steps[-1], Take)
+    assert base == mltable.from_delimited_files([{"file": str(big_csv)}])
+    assert base != taken
+
+
+def test_take_reads_only_the_first_blocks(big_csv, monkeypatch):
+    counting = CountingSource()
+    monkeypatch.setitem(registry.SOURCES, "", counting)
+    df = mltable.from_delimited_files([{"file": str(big_csv)}]).take(1000).to_pandas_dataframe()
+    assert len(df) == 1000 and df["id"].iloc[-1] == 999
+    assert counting.bytes_read < big_csv.stat().st_size / 5
+
+
+def test_optimizer_pushes_filter_columns_and_limit(big_csv):
+    table = (mltable.from_delimited_files([{"file": str(big_csv)}])
+             .filter("x > 10").keep_columns(["id"]).take(5))
+    plan = optimize(table._plan)
+    assert plan.scan.predicate == "x > 10"
+    assert set(plan.scan.columns) == {"id", "x"}
+    assert plan.scan.limit == 5
+    assert any(isinstance(s, KeepColumns) for s in plan.steps)
+    text = table.explain()
+    assert "predicate: x > 10" in text and "limit: first 5 rows" in text
+
+
+def test_filter_after_take_is_not_pushed(big_csv):
+    table = mltable.from_delimited_files([{"file": str(big_csv)}]).take(10).filter("id > 5")
+    plan = optimize(table._plan)
+    assert plan.scan.predicate is None and plan.scan.limit == 10
+    assert table.to_pandas_dataframe()["id"].tolist() == [6, 7, 8, 9]
+
+
+def test_take_and_skip_merge(big_csv):
+    table = mltable.from_delimited_files([{"file": str(big_csv)}]).skip(2).skip(3).take(10).take(4)
+    assert table.to_pandas_dataframe()["id"].tolist() == [5, 6, 7, 8]
+    assert optimize(table._plan).scan.limit == 9
+
+
+def test_outputs_agree(big_csv):
+    table = mltable.from_delimited_files([{"file": str(big_csv)}]).filter("id < 100").take_random_sample(0.5, 3)
+    df = table.to_pandas_dataframe()
+    arrow = table.to_arrow()
+    polars = table.to_polars()
+    assert isinstance(arrow, pa.Table) and isinstance(polars, pl.DataFrame)
+    assert arrow.column_names == list(df.columns) == polars.columns
+    pd.testing.assert_frame_equal(arrow.to_pandas(), df, check_dtype=False)
+    assert polars.get_column("id").to_list() == df["id"].tolist()
+
+
+def test_random_split_halves_are_complements(big_csv):
+    table = mltable.from_delimited_files([{"file": str(big_csv)}]).take(5000)
+    a, b = table.random_split(0.3, seed=7)
+    ids_a = set(a.to_pandas_dataframe()["id"])
+    ids_b = set(b.to_pandas_dataframe()["id"])
+    assert not ids_a & ids_b and len(ids_a | ids_b) == 5000
+    assert ids_a == set(table.take_random_sample(0.3, seed=7).to_pandas_dataframe()["id"])
+
+
+def test_parquet_filter_prunes_row_groups(tmp_path):
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"k": list(range(10_000)), "v": ["x"] * 10_000}), path, row_group_size=1000)
+    table = mltable.from_parquet_files([{"file": str(path)}]).filter("k >= 9500").keep_columns(["k"])
+    df = table.to_pandas_dataframe()
+    assert df["k"].tolist() == list(range(9500, 10_000))
+    assert optimize(table._plan).scan.columns == ("k",)
