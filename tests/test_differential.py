@@ -42,3 +42,10 @@ def test_matches_mltable(name):
 
 def test_deviations_name_real_cases():
     assert not set(DEVIATIONS) - set(CASES)
+
+
+def test_deviations_doc_is_current():
+    from tools.list_deviations import render
+
+    doc = Path(__file__).parents[1] / "docs" / "deviations.md"
+    assert doc.read_text() == render(), "regenerate: python tools/list_deviations.py > docs/deviations.md"
