@@ -1,8 +1,16 @@
-"""Reading parquet files through polars' scanner, which prunes row groups by
-their statistics and decodes only the requested columns."""
+"""Reading parquet files.
+
+polars reads the data (it prunes row groups by their statistics and decodes
+only the requested columns); pyarrow reads each file's footer once for its
+row groups and the exact Arrow types that the pandas output restores.
+
+Each row group is one of mltable's partitions, numbered over all files in
+order; every row is tagged with the index of the row group it came from.
+"""
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Sequence
+from dataclasses import dataclass
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 import polars as pl
 import pyarrow as pa
@@ -12,38 +20,149 @@ from tablekit.errors import ErrorCode, data_error
 from tablekit.sources import SourceFile
 
 PARQUET_MAGIC = b"PAR1"
+ROW_INDEX = "__tablekit_row"  # temporary: a row's position in its file
+
+
+@dataclass(frozen=True)
+class ParquetLayout:
+    """One file's footer: where its rows are and what types it holds."""
+
+    file: SourceFile
+    first_partition: int          # global index of the file's first row group
+    row_group_rows: Tuple[int, ...]
+    schema: pa.Schema
+
+    @property
+    def partition_count(self) -> int:
+        return max(1, len(self.row_group_rows))  # mltable counts a file without row groups as one partition
+
+    def row_group_start(self, row_group: int) -> int:
+        return sum(self.row_group_rows[:row_group])
+
+
+def _invalid(file: SourceFile, detail: str):
+    return data_error(ErrorCode.STREAM_UNEXPECTED, f"Invalid Parquet file: '{file.display}' {detail}")
 
 
 def check_parquet(file: SourceFile) -> None:
     head = file.source.read_bytes(file.path, 0, 4)
     tail = file.source.read_bytes(file.path, max(file.size - 4, 0), file.size)
     if file.size < 12 or head != PARQUET_MAGIC or tail != PARQUET_MAGIC:
-        raise data_error(ErrorCode.STREAM_UNEXPECTED,
-                         f"Invalid Parquet file: '{file.display}' is not a parquet file (no PAR1 magic bytes).")
+        raise _invalid(file, "is not a parquet file (no PAR1 magic bytes).")
 
 
-def arrow_schema(files: Sequence[SourceFile]) -> pa.Schema:
-    """The Arrow schema written in the files (unified), to give columns their exact types back."""
-    schemas = [pq.read_schema(f.path) for f in files]
-    return pa.unify_schemas(schemas) if len(schemas) > 1 else schemas[0]
+def read_layout(file: SourceFile, first_partition: int) -> ParquetLayout:
+    check_parquet(file)
+    try:
+        footer = pq.ParquetFile(file.path)
+        rows = tuple(footer.metadata.row_group(i).num_rows for i in range(footer.metadata.num_row_groups))
+        schema = footer.schema_arrow
+    except (pa.ArrowException, OSError) as exc:  # magic bytes fine, footer corrupt
+        raise _invalid(file, f"has a corrupt footer ({exc}).") from None
+    return ParquetLayout(file, first_partition, rows, schema)
 
 
-def scan(files: Sequence[SourceFile], partition_indexes: Sequence[int], partition_column: str) -> pl.LazyFrame:
-    """One lazy scan per file, concatenated; each row tagged with its file's partition index.
-
-    polars runs the per-file scans in parallel and pushes column selection and
-    predicates into each of them.
-    """
-    for f in files:
-        check_parquet(f)
-    scans = [pl.scan_parquet(f.path).with_columns(pl.lit(index, dtype=pl.UInt32).alias(partition_column))
-             for f, index in zip(files, partition_indexes)]
-    return scans[0] if len(scans) == 1 else pl.concat(scans, how="diagonal_relaxed")
+def read_layouts(files: Sequence[SourceFile]) -> List[ParquetLayout]:
+    layouts = []
+    first = 0
+    for file in files:
+        layout = read_layout(file, first)
+        layouts.append(layout)
+        first += layout.partition_count
+    return layouts
 
 
 def partition_counts(files: Sequence[SourceFile]) -> List[int]:
     """Row groups per file (each row group is one of mltable's parquet partitions)."""
-    return [pq.ParquetFile(f.path).metadata.num_row_groups for f in files]
+    return [layout.partition_count for layout in read_layouts(files)]
+
+
+def arrow_types(layouts: Sequence[ParquetLayout]) -> Dict[str, pa.DataType]:
+    """Each column's exact Arrow type; dictionary columns are read as their values.
+
+    A column whose type differs between files is left out: polars' combined
+    type is then the best description.
+    """
+    types: Dict[str, pa.DataType] = {}
+    conflicting = set()
+    for layout in layouts:
+        for field in layout.schema:
+            wanted = field.type.value_type if pa.types.is_dictionary(field.type) else field.type
+            if types.setdefault(field.name, wanted) != wanted:
+                conflicting.add(field.name)
+    return {name: t for name, t in types.items() if name not in conflicting}
+
+
+# -- selecting row groups ---------------------------------------------------------
+
+def check_partitions(partitions: Sequence[int], count: int) -> None:
+    for index in partitions:
+        if index < 0:
+            raise data_error(ErrorCode.VALIDATION,
+                             f'Invalid argument "partitions": partition indexes cannot be negative, got {index}.')
+        if index >= count:
+            raise data_error(ErrorCode.VALIDATION, f'Invalid argument "partitions". Expected "< {count}", Actual {index}')
+
+
+def _selected_row_groups(layouts: Sequence[ParquetLayout],
+                         partitions: Sequence[int]) -> Iterator[Tuple[ParquetLayout, int, int]]:
+    """(layout, row group within the file, global index) of each wanted row group, in file order, once each."""
+    wanted = set(partitions)
+    for layout in layouts:
+        for row_group in range(len(layout.row_group_rows)):
+            if layout.first_partition + row_group in wanted:
+                yield layout, row_group, layout.first_partition + row_group
+
+
+# -- scanning ---------------------------------------------------------------------
+
+def _is_string(arrow_type: pa.DataType) -> bool:
+    return pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type)
+
+
+def _read(layout: ParquetLayout, **options) -> pl.LazyFrame:
+    lazy = pl.scan_parquet(layout.file.path, **options)
+    # polars reads dictionary-encoded strings as Categorical; steps and outputs want the values
+    dictionaries = [f.name for f in layout.schema
+                    if pa.types.is_dictionary(f.type) and _is_string(f.type.value_type)]
+    return lazy.with_columns(pl.col(dictionaries).cast(pl.String)) if dictionaries else lazy
+
+
+def _tagged_file(layout: ParquetLayout, partition_column: str) -> pl.LazyFrame:
+    """A whole file, each row tagged with its row group's global index."""
+    if len(layout.row_group_rows) <= 1:
+        return _read(layout).with_columns(
+            pl.lit(layout.first_partition, dtype=pl.UInt32).alias(partition_column))
+    starts = pl.Series([layout.row_group_start(i) for i in range(len(layout.row_group_rows))], dtype=pl.UInt32)
+    row_group = pl.lit(starts).search_sorted(pl.col(ROW_INDEX), side="right").cast(pl.UInt32) - 1
+    return (_read(layout, row_index_name=ROW_INDEX)
+            .with_columns((row_group + layout.first_partition).alias(partition_column))
+            .drop(ROW_INDEX))
+
+
+def _tagged_row_group(layout: ParquetLayout, row_group: int, index: int, partition_column: str) -> pl.LazyFrame:
+    # polars pushes the slice into the reader, which skips the other row groups
+    return (_read(layout)
+            .slice(layout.row_group_start(row_group), layout.row_group_rows[row_group])
+            .with_columns(pl.lit(index, dtype=pl.UInt32).alias(partition_column)))
+
+
+def scan(layouts: Sequence[ParquetLayout], partitions: Optional[Sequence[int]],
+         partition_column: str) -> Optional[pl.LazyFrame]:
+    """The rows of the given row groups (all when ``partitions`` is None), files
+    concatenated with their columns unioned in first-seen order.
+
+    polars runs the per-file scans in parallel and pushes column selection and
+    predicates into each of them.  None when there is nothing to read.
+    """
+    if partitions is None:
+        scans = [_tagged_file(layout, partition_column) for layout in layouts]
+    else:
+        scans = [_tagged_row_group(layout, row_group, index, partition_column)
+                 for layout, row_group, index in _selected_row_groups(layouts, partitions)]
+    if not scans:
+        return None
+    return scans[0] if len(scans) == 1 else pl.concat(scans, how="diagonal_relaxed")
 
 
 def restore_types(table: pa.Table, types: Dict[str, pa.DataType]) -> pa.Table:
@@ -52,9 +171,14 @@ def restore_types(table: pa.Table, types: Dict[str, pa.DataType]) -> pa.Table:
     for name, column in zip(table.column_names, table.columns):
         wanted = types.get(name)
         if wanted is not None and column.type != wanted:
-            try:
-                column = column.cast(wanted)
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                pass
+            column = restore_type(column, wanted)
         columns.append(column)
     return pa.table(columns, names=table.column_names) if columns else table
+
+
+def restore_type(column, wanted: pa.DataType):
+    """``column`` cast to ``wanted`` when Arrow can; unchanged otherwise."""
+    try:
+        return column.cast(wanted)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return column

@@ -115,27 +115,27 @@ def scan_delimited(scan: Scan, files: Sequence[SourceFile]) -> ScanResult:
 # -- parquet -------------------------------------------------------------------
 
 def scan_parquet(scan: Scan, files: Sequence[SourceFile]) -> ScanResult:
+    """Partitions are row groups; ``scan.partitions`` are read without the others."""
     options: ReadParquet = scan.read
-    chosen = _select_files(files, scan.partitions)
-    chosen_files = [f for _, f in chosen]
-    if not chosen_files:
+    layouts = parquet.read_layouts(files)  # also rejects files that are not parquet
+    if scan.partitions is not None:
+        parquet.check_partitions(scan.partitions, sum(layout.partition_count for layout in layouts))
+    lazy = parquet.scan(layouts, scan.partitions, PARTITION)
+    if lazy is None:
         return ScanResult(pl.DataFrame())
-    lazy = parquet.scan(chosen_files, [i for i, _ in chosen], PARTITION)
     if options.include_path_column:
-        displays = {i: f.display for i, f in chosen}
+        displays = {i: layout.file.display for layout in layouts
+                    for i in range(layout.first_partition, layout.first_partition + layout.partition_count)}
         lazy = lazy.select(pl.col(PARTITION).replace_strict(displays, return_dtype=pl.String)
                            .alias(options.path_column), pl.all())
-    schema = lazy.collect_schema()
     if scan.columns is not None:
         keep = set(scan.columns)
-        lazy = lazy.select([c for c in schema.names() if c in keep or c == PARTITION])
+        lazy = lazy.select([c for c in lazy.collect_schema().names() if c in keep or c == PARTITION])
     if scan.predicate is not None:
         lazy = lazy.filter(compile_predicate(scan.predicate, lazy.collect_schema()))
     if scan.limit is not None:
         lazy = lazy.head(scan.limit)
-    arrow = parquet.arrow_schema(chosen_files)
-    types = {name: arrow.field(name).type for name in arrow.names}
-    return ScanResult(lazy.collect(), types)
+    return ScanResult(lazy.collect(), parquet.arrow_types(layouts))
 
 
 # -- JSON lines ----------------------------------------------------------------
