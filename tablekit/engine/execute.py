@@ -83,8 +83,17 @@ def apply_convert(frame: pl.DataFrame, step: ConvertColumnTypes) -> pl.DataFrame
 
 
 def apply_select_partitions(frame: pl.DataFrame, step: SelectPartitions) -> pl.DataFrame:
-    parts = [frame.filter(pl.col(PARTITION) == i) for i in step.indices]
-    return pl.concat(parts) if parts else frame.clear()
+    """Rows of the listed partitions, each once, in their original order (as mltable).
+
+    Indexes past the end are checked where the partition count is known (a
+    select_partitions that opens the plan is pushed into the scan); here only
+    negative ones can be rejected.
+    """
+    negative = [i for i in step.indices if i < 0]
+    if negative:
+        raise data_error(ErrorCode.VALIDATION,
+                         f'Invalid argument "partitions": partition indexes cannot be negative, got {negative[0]}.')
+    return frame.filter(pl.col(PARTITION).is_in(sorted(set(step.indices))))
 
 
 STEPS: Dict[type, Callable] = {
