@@ -93,6 +93,12 @@ def arrow_types(layouts: Sequence[ParquetLayout]) -> Dict[str, pa.DataType]:
     return {name: t for name, t in types.items() if name not in conflicting}
 
 
+def types_still_as_read(types: Dict[str, pa.DataType], scanned: pl.Schema, final: pl.Schema) -> Dict[str, pa.DataType]:
+    """The Arrow types of the columns that still hold what the scan read (a converted column lost its file type)."""
+    return {name: arrow_type for name, arrow_type in types.items()
+            if name in final and final[name] == scanned.get(name)}
+
+
 # -- selecting row groups ---------------------------------------------------------
 
 def check_partitions(partitions: Sequence[int], count: int) -> None:

@@ -17,5 +17,6 @@ def to_arrow(result: Result) -> pa.Table:
         columns.append(column)
     table = pa.table(columns, names=table.column_names) if columns else pa.table({})
     if result.scan.arrow_types:
-        table = parquet.restore_types(table, result.scan.arrow_types)
+        types = parquet.types_still_as_read(result.scan.arrow_types, result.scan.frame.schema, result.data.schema)
+        table = parquet.restore_types(table, types)
     return table
