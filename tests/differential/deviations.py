@@ -67,3 +67,102 @@ DEVIATIONS["csv.enc_utf8_bom_as_utf8bom_enum"] = Deviation(
     reason="mltable offers MLTableFileEncoding.utf8bom but then rejects it at materialization "
            "('Yaml script is invalid'); tablekit reads it as UTF-8 with the BOM dropped",
     check=expect_frame(columns=["name", "city"]))
+
+# -- parquet ---------------------------------------------------------------------
+# types.parquet: one column per Arrow type, 3 rows
+_TYPES_COLUMNS = ["i8", "i16", "i32", "i64", "u8", "u32", "u64", "i64_null", "i32_null", "f32", "f64", "b",
+                  "b_null", "s", "ls", "bin", "d32", "ts_ms", "ts_us", "ts_ns", "ts_s", "ts_tz", "ts_tz_ber",
+                  "dec", "dec38", "lst", "lst_s", "st", "all_null"]
+# pyarrow's to_pandas dtypes; ts_s is stored in the file as timestamp('ms') (pyarrow writes 's' as 'ms')
+_TYPES_PLAIN_DTYPES = ["int8", "int16", "int32", "int64", "uint8", "uint32", "uint64", "float64", "float64",
+                       "float32", "float64", "bool", "object", "object", "object", "object", "object",
+                       "datetime64[ms]", "datetime64[us]", "datetime64[ns]", "datetime64[ms]", "datetime64[us, UTC]",
+                       "datetime64[us, Europe/Berlin]", "object", "object", "object", "object", "object", "object"]
+# mltable's value model (after take/skip/filter/convert), with uint64 kept where a value is above int64 max
+_TYPES_RSLEX_DTYPES = ["int64"] * 6 + ["uint64"] + ["float64"] * 4 + ["bool"] + ["object"] * 4 \
+    + ["datetime64[ns]"] * 7 + ["float64"] * 2 + ["object"] * 4
+_NAT = {"nat": True}
+_TS_S = [{"timestamp": "2021-01-02T03:04:05"}, _NAT, {"timestamp": "1999-12-31T23:59:59"}]
+_TS_UTC_WALL = [{"timestamp": "2021-01-02T03:04:05"}, _NAT, {"timestamp": "2021-06-01T00:00:00"}]
+_U64 = [{"int": 18446744073709551615}, {"int": 0}, {"int": 1}]
+
+_TS_S_REASON = ("mltable reads a timestamp('s') column written by pyarrow (stored as milliseconds) as seconds, "
+                "giving years like 52974, and NaT after take/skip/filter; tablekit reads the stored "
+                "milliseconds: datetime64[ms] with the real times")
+_RSLEX_REASON = ("after take/skip/filter/convert mltable wraps uint64 values above int64 max to negative numbers, "
+                 "turns Europe/Berlin times into UTC+1 whatever the season, and makes timestamp('s') columns NaT; "
+                 "tablekit keeps such uint64 columns uint64 with exact values, gives zoned times as UTC wall "
+                 "time and reads the stored timestamps")
+
+DEVIATIONS["parquet.type_ts_s"] = Deviation(
+    reason=_TS_S_REASON, check=expect_frame(columns=["ts_s"], dtypes=["datetime64[ms]"], values={"ts_s": _TS_S}))
+DEVIATIONS["parquet.types_all"] = Deviation(
+    reason=_TS_S_REASON,
+    check=expect_frame(columns=_TYPES_COLUMNS, dtypes=_TYPES_PLAIN_DTYPES, rows=3, values={"ts_s": _TS_S}))
+DEVIATIONS["parquet.types_select_partitions"] = Deviation(
+    reason=_TS_S_REASON,
+    check=expect_frame(columns=_TYPES_COLUMNS, dtypes=_TYPES_PLAIN_DTYPES, rows=3, values={"ts_s": _TS_S}))
+DEVIATIONS["parquet.types_drop_columns"] = Deviation(
+    reason=_TS_S_REASON,
+    check=expect_frame(columns=_TYPES_COLUMNS[1:], dtypes=_TYPES_PLAIN_DTYPES[1:], values={"ts_s": _TS_S}))
+for _name in ("types_take", "types_filter", "types_convert_one"):  # all three rows
+    DEVIATIONS[f"parquet.{_name}"] = Deviation(
+        reason=_RSLEX_REASON,
+        check=expect_frame(columns=_TYPES_COLUMNS, rows=3,
+                           dtypes=(["float64"] if _name == "types_convert_one" else ["int64"]) + _TYPES_RSLEX_DTYPES[1:],
+                           values={"u64": _U64, "ts_s": _TS_S, "ts_tz": _TS_UTC_WALL, "ts_tz_ber": _TS_UTC_WALL}))
+DEVIATIONS["parquet.types_skip"] = Deviation(
+    reason=_RSLEX_REASON,
+    check=expect_frame(columns=_TYPES_COLUMNS, rows=2,
+                       dtypes=_TYPES_RSLEX_DTYPES[:6] + ["int64"] + _TYPES_RSLEX_DTYPES[7:],
+                       values={"u64": _U64[1:], "ts_s": _TS_S[1:], "ts_tz_ber": _TS_UTC_WALL[1:]}))
+DEVIATIONS["parquet.types_take_tz"] = Deviation(
+    reason="mltable turns Europe/Berlin times into UTC+1 whatever the season (2021-06-01T00:00Z becomes 01:00); "
+           "tablekit gives zoned times as UTC wall time, as it does for UTC columns",
+    check=expect_frame(columns=["ts_tz", "ts_tz_ber"], dtypes=["datetime64[ns]"] * 2,
+                       values={"ts_tz": _TS_UTC_WALL, "ts_tz_ber": _TS_UTC_WALL}))
+DEVIATIONS["parquet.types_sample"] = Deviation(
+    reason="the rows come from tablekit's own seeded sampler (mltable's draws cannot be reproduced), so columns "
+           "whose dtype depends on nulls differ; seed 3 draws the middle row, whose int, float32, date, timestamp "
+           "and decimal cells are all null, so those columns hold None (object) under mltable's value model",
+    check=expect_frame(columns=_TYPES_COLUMNS, rows=1, values={"i8": [{"int": -2}]},
+                       dtypes=["int64"] * 7 + ["object"] * 3 + ["float64", "bool"] + ["object"] * 17))
+
+_UNSUPPORTED = ("mltable cannot read this valid parquet column type ({what}) and fails with {error}; "
+                "tablekit reads it")
+DEVIATIONS["parquet.type_dictionary_string"] = Deviation(
+    reason=_UNSUPPORTED.format(what="dictionary-encoded strings", error="a panic (UnexpectedError)"),
+    check=expect_frame(columns=["dict"], dtypes=["object"],
+                       values={"dict": [{"str": "red"}, {"str": "blue"}, {"str": "red"}]}))
+DEVIATIONS["parquet.type_dictionary_int"] = Deviation(
+    reason=_UNSUPPORTED.format(what="dictionary-encoded ints", error="a panic (UnexpectedError)"),
+    check=expect_frame(columns=["dict_int"], dtypes=["int64"],
+                       values={"dict_int": [{"int": 1}, {"int": 2}, {"int": 1}]}))
+DEVIATIONS["parquet.type_duration"] = Deviation(
+    reason=_UNSUPPORTED.format(what="duration", error="ExecutionError 'not supported in Rust implementation'"),
+    check=expect_frame(columns=["duration"], dtypes=["timedelta64[us]"],
+                       values={"duration": [{"timedelta": "P0DT0H0M1S"}, _NAT, {"timedelta": "P0DT0H0M0.000005S"}]}))
+DEVIATIONS["parquet.type_fixed_size_binary"] = Deviation(
+    reason=_UNSUPPORTED.format(what="fixed_size_binary", error="ExecutionError 'not supported in Rust implementation'"),
+    check=expect_frame(columns=["fixed_bin"], dtypes=["object"],
+                       values={"fixed_bin": [{"bytes": "6162"}, None, {"bytes": "6364"}]}))
+DEVIATIONS["parquet.type_map"] = Deviation(
+    reason=_UNSUPPORTED.format(what="map", error="ExecutionError 'not supported in Rust implementation'")
+    + " as pyarrow does: lists of (key, value) pairs",
+    check=expect_frame(columns=["map"], dtypes=["object"],
+                       values={"map": [{"list": [{"list": [{"str": "k"}, {"int": 1}]}]}, None, {"list": []}]}))
+
+# filter_types.parquet: ts_tz is timestamp('ms', 'Europe/Paris'); rows id 1, 2, 3
+_PARIS_UTC_WALL = {1: {"timestamp": "2020-01-01T12:00:00"}, 2: {"timestamp": "2021-01-01T00:00:00"}, 3: _NAT}
+_FILTER_TZ_REASON = ("after a filter mltable gives Europe/Paris times as UTC+1 whatever the season (see "
+                     "parquet.types_take_tz); tablekit gives UTC wall time")
+for _name, _ids in {"parquet_binary_rank": [1, 2], "parquet_bool_nulls": [1], "parquet_date": [1],
+                    "parquet_date_gt": [2], "parquet_decimal": [1, 2], "parquet_float32": [2],
+                    "parquet_int32": [1], "parquet_int_nulls": [2, 3], "parquet_list_eq": [1],
+                    "parquet_list_gt": [1], "parquet_struct_field": [1], "parquet_struct_rank": [1, 2],
+                    "parquet_struct_subscript": [2], "parquet_timestamp_tz_wall_clock": [1],
+                    "parquet_timestamp_us_old": [2]}.items():
+    DEVIATIONS[f"filter.{_name}"] = Deviation(
+        reason=_FILTER_TZ_REASON,
+        check=expect_frame(rows=len(_ids), values={"id": [{"int": i} for i in _ids],
+                                                   "ts_tz": [_PARIS_UTC_WALL[i] for i in _ids]}))
