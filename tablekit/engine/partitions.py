@@ -2,21 +2,39 @@
 
 Delimited and JSON-lines files split into blocks of ``partition_size`` bytes
 (20 MiB by default; a small file is one partition); each parquet row group is
-a partition.
+a partition; a from_paths table is one partition.  Steps change the count
+as mltable's do: select_partitions keeps the chosen ones, and take keeps
+only the partitions its rows come from.
 """
 from __future__ import annotations
 
 import math
 
 from tablekit.engine import parquet
-from tablekit.optimizer import physical
-from tablekit.plan.nodes import Plan, ReadParquet
+from tablekit.engine.execute import execute
+from tablekit.engine.scan import PARTITION, selected_partitions
+from tablekit.optimizer import optimize, physical
+from tablekit.plan.nodes import ListFiles, Plan, ReadParquet, SelectPartitions, Take
 from tablekit.sources import resolve_paths
 
 
-def partition_count(plan: Plan) -> int:
+def source_partition_count(plan: Plan) -> int:
     read = physical(plan).scan.read
+    if isinstance(read, ListFiles):
+        resolve_paths(plan.paths, plan.base_dir, check_files=False)  # missing folders still fail
+        return 1
     files = resolve_paths(plan.paths, plan.base_dir)
     if isinstance(read, ReadParquet):
         return sum(parquet.partition_counts(files))
     return sum(max(1, math.ceil(f.size / read.partition_size)) for f in files)
+
+
+def partition_count(plan: Plan) -> int:
+    count = source_partition_count(plan)
+    if any(isinstance(step, Take) for step in plan.steps):
+        result = execute(optimize(plan))  # a take keeps the partitions its rows come from
+        return result.frame.get_column(PARTITION).n_unique() if PARTITION in result.frame.columns else 0
+    for step in plan.steps:
+        if isinstance(step, SelectPartitions):
+            count = len(selected_partitions(step.indices, count))
+    return count
