@@ -1,65 +1,381 @@
-"""Reading JSON-lines files.
+"""Reading JSON-lines files with mltable's typing rules.
 
-polars' NDJSON reader handles ordinary files; a file it rejects (an invalid
-line, mixed value types it cannot unify) is re-read line by line with the
-standard json module, which is exact about mltable's rules: columns in
-first-seen order, missing keys null, arrays and objects kept, invalid lines
-dropped or reported.
+mltable types each column of a file (a partition) by the JSON type of its
+first non-null value; later values of another type become null.  Struct
+fields are the union over the file in first-seen order, list elements follow
+the same rule.  Deliberate deviations: integers and floats mixed in a column
+are all kept as float64 (mltable nulls the ones whose JSON type differs from
+the first value), and integers beyond int64 are kept exactly as uint64 when
+they fit (else float64) where mltable wraps them.
+
+Fast path (UTF-8 files): polars parses the file straight from its path with a
+schema inferred from the first rows, then cheap checks on the raw bytes and
+the parsed columns prove polars did what mltable would have done:
+
+- no whitespace-only line (mltable fails on it; polars skips it);
+- no key outside the inferred schema (polars drops unknown keys silently) --
+  a regex that matches only unknown keys, run in parallel over big chunks;
+- no String leaf holding a value polars converted from another JSON type
+  (polars turns ``5`` into ``'5'`` in a string column; mltable gives null).
+  Only values that look like JSON numbers, booleans, arrays or objects can be
+  such conversions; when there are some, the raw text settles it.
+
+Structs with several fields go to the exact parser: polars does not keep
+fields in first-seen order.
+
+polars errors (a float after ints in the sample, bool/number mixes...) retry
+with the whole file's schema; anything still doubtful goes to the exact
+line-by-line parser, which implements the rules directly.
 """
 from __future__ import annotations
 
-import io
 import json
-from typing import Any, Dict, List
+import re
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
+import numpy as np
 import polars as pl
+import pyarrow as pa
 
 from tablekit.engine.text import decode, is_utf8_family
 from tablekit.errors import ErrorCode, data_error
 from tablekit.plan.nodes import ReadJsonLines
 from tablekit.sources import SourceFile
+from tablekit.sources.local import LocalSource
 
+BOM = b"\xef\xbb\xbf"
+SMALL_FILE = 4 << 20      # below this, infer the schema from every row (no unknown-key check needed)
+SAMPLE_ROWS = 10_000      # rows polars infers the schema from in bigger files
+CHUNKS = 64               # raw-text checks run over this many pieces in parallel
+INT64_MAX = 2 ** 63 - 1
+UINT64_MAX = 2 ** 64 - 1
+
+_BLANK_LINE = r"\n[ \t\r]*[ \t][ \t\r]*\n"  # a whitespace-only line inside a piece
+_LOOKS_NOT_STRING = r"^(?:-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|true|false)$|^[\[{]"
+_BODY = r'(?:[^"\\]|\\.)'
+
+
+# -- exact line parser -----------------------------------------------------------
 
 def _parse_lines(text: str, options: ReadJsonLines, display: str) -> List[Dict[str, Any]]:
     rows = []
+    if text.startswith("\ufeff"):
+        text = text[1:]
     for number, line in enumerate(text.split("\n"), start=1):
-        line = line.strip()
+        if line.endswith("\r"):
+            line = line[:-1]
         if not line:
-            continue
+            continue  # truly empty lines are skipped
         try:
+            if not line.strip():
+                raise ValueError("EOF while parsing a value (the line holds only whitespace)")
             value = json.loads(line)
             if not isinstance(value, dict):
-                raise ValueError("a JSON line must hold an object")
+                raise ValueError("Not a JSON object.")
         except ValueError as exc:
             if options.invalid_lines == "drop":
                 continue
             raise data_error(ErrorCode.TRANSFORMATION_VALIDATION,
-                             f"ParseJsonFailure: line {number} of '{display}' is not a JSON object ({exc}).") from None
+                             f"ParseJsonFailure: line {number} of '{display}' is not a valid JSON object "
+                             f"({exc}): {line[:100]!r}") from None
         rows.append(value)
     return rows
+
+
+def _kind(value: Any) -> Optional[str]:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "str"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, dict):
+        return "dict"
+    return None
+
+
+def _typed(values: List[Any]) -> Tuple[pl.DataType, List[Any]]:
+    """mltable's rule: the first non-null value's JSON type; other values become null."""
+    kind = next((k for k in map(_kind, values) if k is not None), None)
+    if kind is None:
+        return pl.Null(), [None] * len(values)
+    values = [v if _kind(v) == kind else None for v in values]
+    if kind == "bool":
+        return pl.Boolean(), values
+    if kind == "str":
+        return pl.String(), values
+    if kind == "number":
+        if any(isinstance(v, float) for v in values):  # deviation: ints and floats mixed -> float64
+            return pl.Float64(), [None if v is None else float(v) for v in values]
+        ints = [v for v in values if v is not None]
+        if all(-INT64_MAX - 1 <= v <= INT64_MAX for v in ints):
+            return pl.Int64(), values
+        if all(0 <= v <= UINT64_MAX for v in ints):  # deviation: mltable wraps these
+            return pl.UInt64(), values
+        return pl.Float64(), [None if v is None else float(v) for v in values]
+    if kind == "list":
+        elements = [e for v in values if v is not None for e in v]
+        inner, elements = _typed(elements)
+        out, at = [], 0
+        for v in values:
+            if v is None:
+                out.append(None)
+            else:
+                out.append(elements[at:at + len(v)])
+                at += len(v)
+        return pl.List(inner), out
+    # dict: fields are the union in first-seen order
+    order: Dict[str, None] = {}
+    for v in values:
+        if v is not None:
+            order.update(dict.fromkeys(v))
+    if not order:
+        return pl.Null(), [None] * len(values)
+    fields = {}
+    for key in order:
+        fields[key] = _typed([None if v is None else v.get(key) for v in values])
+    dtype = pl.Struct([pl.Field(k, t) for k, (t, _) in fields.items()])
+    out = [None if v is None else {k: fields[k][1][i] for k in order} for i, v in enumerate(values)]
+    return dtype, out
 
 
 def _frame_from_rows(rows: List[Dict[str, Any]]) -> pl.DataFrame:
     order: Dict[str, None] = {}
     for row in rows:
-        for key in row:
-            order.setdefault(key, None)
-    columns = {key: [row.get(key) for row in rows] for key in order}
+        order.update(dict.fromkeys(row))
     series = []
-    for key, values in columns.items():
-        try:
-            series.append(pl.Series(key, values, strict=True))
-        except (TypeError, pl.exceptions.PolarsError, OverflowError):
-            series.append(pl.Series(key, values, dtype=pl.Object))
+    for key in order:
+        dtype, values = _typed([row.get(key) for row in rows])
+        series.append(pl.Series(key, values, dtype=dtype, strict=False))
     return pl.DataFrame(series)
+
+
+def read_exact(data: bytes, options: ReadJsonLines, display: str) -> pl.DataFrame:
+    text = decode(data, options.encoding, display)
+    return _frame_from_rows(_parse_lines(text, options, display))
+
+
+# -- fast path checks --------------------------------------------------------------
+
+def _pieces(data: bytes) -> Tuple[pl.Series, List[int]]:
+    """The text as a few big strings split at line starts (zero-copy) for parallel regex checks."""
+    size = len(data)
+    offsets = [0]
+    for i in range(1, CHUNKS):
+        at = data.find(b"\n", max(offsets[-1], i * size // CHUNKS))
+        if at < 0:
+            break
+        offsets.append(at + 1)
+    if offsets[-1] != size:
+        offsets.append(size)
+    array = pa.LargeStringArray.from_buffers(len(offsets) - 1, pa.py_buffer(np.array(offsets, dtype=np.int64)),
+                                             pa.py_buffer(data))
+    return pl.Series(array), offsets
+
+
+def _is_blank(line: bytes) -> bool:
+    return not line.strip(b" \t\r") and (b" " in line or b"\t" in line)
+
+
+def _has_blank_line(data: bytes, pieces: pl.Series, offsets: List[int]) -> bool:
+    """A whitespace-only line (not a truly empty one) anywhere in the text."""
+    for start in offsets[:-1]:  # lines starting a piece: the regex sees no newline before them
+        end = data.find(b"\n", start)
+        if _is_blank(data[start:] if end < 0 else data[start:end]):
+            return True
+    if _is_blank(data[data.rfind(b"\n") + 1:]):  # a last line without a newline after it
+        return True
+    return bool(pieces.str.contains(_BLANK_LINE).any())
+
+
+def _rx_char(ch: str) -> str:
+    return "\\x{%x}" % ord(ch)
+
+
+def _unknown_key_regex(keys: List[str]) -> str:
+    """A regex matching any object key that is not in ``keys`` (a trie's complement, no look-ahead)."""
+    trie: Dict = {}
+    for key in keys:
+        node = trie
+        for ch in key:
+            node = node.setdefault(ch, {})
+        node[None] = True
+
+    def rest(node: Dict) -> str:
+        children = [c for c in node if c is not None]
+        alternatives = [] if None in node else [""]
+        excluded = "".join(_rx_char(c) for c in children)
+        alternatives.append(f'(?:[^"\\\\{excluded}]|\\\\.){_BODY}*')
+        alternatives.extend(_rx_char(c) + rest(node[c]) for c in children)
+        return "(?:" + "|".join(alternatives) + ")"
+
+    return r'[{,][ \t\r\n]*"' + rest(trie) + r'"[ \t\r\n]*:'
+
+
+def _keys(dtype: pl.DataType, out: set) -> None:
+    if isinstance(dtype, pl.Struct):
+        for f in dtype.fields:
+            out.add(f.name)
+            _keys(f.dtype, out)
+    elif isinstance(dtype, (pl.List, pl.Array)):
+        _keys(dtype.inner, out)
+
+
+def _string_leaves(series: pl.Series, top: bool = True) -> Iterator[Tuple[pl.Series, bool]]:
+    """(values, is a top-level column) for every String leaf of a column."""
+    dtype = series.dtype
+    if dtype == pl.String:
+        yield series, top
+    elif isinstance(dtype, pl.List):
+        yield from _string_leaves(series.explode(), False)
+    elif isinstance(dtype, pl.Struct):
+        for f in dtype.fields:
+            yield from _string_leaves(series.struct.field(f.name), False)
+
+
+def _has_wide_struct(dtype: pl.DataType) -> bool:
+    if isinstance(dtype, pl.Struct):
+        return len(dtype.fields) > 1 or any(_has_wide_struct(f.dtype) for f in dtype.fields)
+    if isinstance(dtype, pl.List):
+        return _has_wide_struct(dtype.inner)
+    return False
+
+
+def _has_nested(dtype: pl.DataType, kind) -> bool:
+    if isinstance(dtype, kind):
+        return True
+    if isinstance(dtype, pl.Struct):
+        return any(_has_nested(f.dtype, kind) for f in dtype.fields)
+    if isinstance(dtype, pl.List):
+        return _has_nested(dtype.inner, kind)
+    return False
+
+
+def _strings_are_strings(frame: pl.DataFrame, pieces) -> bool:
+    """No String leaf holds a value polars converted from a number, bool, array or object."""
+    doubtful = []
+    for series in frame.iter_columns():
+        for leaf, top in _string_leaves(series):
+            if leaf.str.contains(_LOOKS_NOT_STRING).any():
+                if not top:
+                    return False
+                doubtful.append(series.name)
+    if not doubtful:
+        return True
+    # a top-level string key followed by a value that is not a string or null
+    names = "|".join("".join(_rx_char(c) for c in name) for name in doubtful)
+    pattern = f'"(?:{names})"[ \\t\\r\\n]*:[ \\t\\r\\n]*[^" \\t\\r\\nn]'
+    return not pieces()[0].str.contains(pattern).any()
+
+
+def _fix_types(frame: pl.DataFrame) -> pl.DataFrame:
+    """Integers beyond int64: uint64 when they fit, else float64; an all-empty struct: null."""
+    fixes = []
+    for name, dtype in frame.schema.items():
+        if dtype == pl.Int128:
+            col = frame.get_column(name)
+            low, high = col.min(), col.max()
+            exact = low is None or (low >= 0 and high <= UINT64_MAX)
+            fixes.append(pl.col(name).cast(pl.UInt64 if exact else pl.Float64))
+        elif _has_nested(dtype, pl.Int128):
+            fixes.append(pl.col(name).cast(_replace_int128(dtype)))
+        elif isinstance(dtype, pl.Struct) and not dtype.fields:
+            fixes.append(pl.lit(None, dtype=pl.Null).alias(name))
+    return frame.with_columns(fixes) if fixes else frame
+
+
+def _replace_int128(dtype):
+    if dtype == pl.Int128:
+        return pl.Float64()
+    if isinstance(dtype, pl.List):
+        return pl.List(_replace_int128(dtype.inner))
+    if isinstance(dtype, pl.Struct):
+        return pl.Struct([pl.Field(f.name, _replace_int128(f.dtype)) for f in dtype.fields])
+    return dtype
+
+
+def _read_fast(file: SourceFile, data: bytes) -> Optional[pl.DataFrame]:
+    """polars' result when it provably follows mltable's rules, else None."""
+    bom = data.startswith(BOM)
+    if bom:
+        data = data[len(BOM):]
+    source = file.path if isinstance(file.source, LocalSource) and not bom else data
+    cache: Dict[str, Any] = {}
+
+    def pieces() -> Tuple[pl.Series, List[int]]:
+        if "p" not in cache:
+            cache["p"] = _pieces(data)
+        return cache["p"]
+
+    def whole_file() -> Optional[pl.DataFrame]:
+        try:
+            return pl.read_ndjson(source, infer_schema_length=None)
+        except (pl.exceptions.PolarsError, ValueError, OverflowError):
+            return None
+
+    # polars parses first: it also proves the bytes are UTF-8 before the regex checks see them
+    complete = True
+    if len(data) <= SMALL_FILE:
+        frame = whole_file()
+    else:
+        try:
+            schema = pl.scan_ndjson(source, infer_schema_length=SAMPLE_ROWS).collect_schema()
+            frame = pl.read_ndjson(source, schema=schema)
+            complete = False
+        except (pl.exceptions.PolarsError, ValueError, OverflowError):
+            frame = whole_file()
+    if frame is None:
+        return None
+    if _has_blank_line(data, *pieces()):
+        return None  # mltable fails on a whitespace-only line: let the exact parser say where
+    if not complete:
+        known: set = set()
+        _keys(pl.Struct(frame.schema), known)
+        try:
+            complete = not pieces()[0].str.contains(_unknown_key_regex(sorted(known))).any()
+        except pl.exceptions.PolarsError:  # e.g. a regex too big for very many keys
+            complete = False
+        if not complete:
+            frame = whole_file()
+            if frame is None:
+                return None
+    if frame.width == 0:
+        return None
+    if any(_has_wide_struct(dtype) for dtype in frame.schema.values()):
+        return None  # polars does not keep struct fields in first-seen order
+    order = _first_seen_order(data, frame.schema)
+    if order is None:
+        return None
+    if not _strings_are_strings(frame, pieces):
+        return None
+    return _fix_types(frame.select(order))
+
+
+def _first_seen_order(data: bytes, schema) -> Optional[List[str]]:
+    """The columns in the order their keys first appear in the text (polars may order them otherwise)."""
+    nested: set = set()
+    for dtype in schema.values():
+        _keys(dtype, nested)
+    if nested & set(schema.names()):
+        return None  # a nested key of the same name could come first
+    positions = {}
+    for name in schema.names():
+        key = re.escape(json.dumps(name, ensure_ascii=False)[1:-1].encode())
+        found = re.search(rb'[{,][ \t\r\n]*"' + key + rb'"[ \t\r\n]*:', data)
+        if found is None:
+            return None  # written with escapes: let the exact parser see it
+        positions[name] = found.start()
+    return sorted(positions, key=positions.__getitem__)
 
 
 def read_file(file: SourceFile, options: ReadJsonLines) -> pl.DataFrame:
     data = file.source.read_bytes(file.path)
-    if is_utf8_family(options.encoding):
-        try:
-            return pl.read_ndjson(io.BytesIO(data), infer_schema_length=None)
-        except (pl.exceptions.PolarsError, ValueError):
-            pass  # fall back to the exact line parser
-    text = decode(data, options.encoding, file.display)
-    return _frame_from_rows(_parse_lines(text, options, file.display))
+    if is_utf8_family(options.encoding) and data.strip():
+        frame = _read_fast(file, data)
+        if frame is not None:
+            return frame
+    return read_exact(data, options, file.display)

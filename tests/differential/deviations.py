@@ -166,3 +166,52 @@ for _name, _ids in {"parquet_binary_rank": [1, 2], "parquet_bool_nulls": [1], "p
         reason=_FILTER_TZ_REASON,
         check=expect_frame(rows=len(_ids), values={"id": [{"int": i} for i in _ids],
                                                    "ts_tz": [_PARIS_UTC_WALL[i] for i in _ids]}))
+
+# -- JSON lines ------------------------------------------------------------------
+_F, _NAN = (lambda x: {"float": x}), {"float": "nan"}
+_JSON_NUMBERS_REASON = ("in a column mixing JSON integers and floats mltable nulls every number whose JSON type "
+                        "differs from the column's first value (data loss: [1, 2.5, 3] -> [1.0, NaN, 3.0]); "
+                        "tablekit keeps every number, as float64")
+_JSON_HUGE_REASON = ("mltable wraps integers above int64 max to negative numbers (18446744073709551615 -> -1); "
+                     "tablekit keeps them exactly: uint64 when every value of the column fits, else float64")
+_JSON_SKIP_REASON = ("mltable types a column by its first non-null value among the rows left after skip, so "
+                     "skip(1) changes column types; tablekit types each column from the whole file (partition) "
+                     "when it reads it, so the rows left keep the types they had")
+DEVIATIONS["jsonl.numbers"] = Deviation(
+    reason=_JSON_NUMBERS_REASON + "; " + _JSON_HUGE_REASON,
+    check=expect_frame(columns=["i", "f", "mix", "big", "neg", "exp", "intf", "huge"],
+                       dtypes=["float64"] * 3 + ["int64"] * 2 + ["float64"] * 2 + ["uint64"],
+                       values={"mix": [_F(1.0), _F(2.5), _F(3.0)], "exp": [_F(1000.0), _F(0.02), _F(5.0)],
+                               "huge": [{"int": 18446744073709551615}, {"int": 1}, {"int": 2}]}))
+DEVIATIONS["jsonl.take"] = Deviation(
+    reason=_JSON_NUMBERS_REASON + "; " + _JSON_HUGE_REASON,
+    check=expect_frame(columns=["i", "f", "mix", "big", "neg", "exp", "intf", "huge"],
+                       dtypes=["int64"] + ["float64"] * 2 + ["int64"] * 2 + ["float64"] * 2 + ["uint64"],
+                       values={"mix": [_F(1.0), _F(2.5)], "huge": [{"int": 18446744073709551615}, {"int": 1}]}))
+DEVIATIONS["jsonl.mixed_types"] = Deviation(
+    reason=_JSON_NUMBERS_REASON + " (values of other JSON types still become null, as in mltable)",
+    check=expect_frame(columns=["v"], dtypes=["float64"], values={"v": [_F(1.0), _NAN, _NAN, _F(1.5), _NAN, _NAN]}))
+DEVIATIONS["jsonl.first_value_type"] = Deviation(
+    reason=_JSON_NUMBERS_REASON + " (other type mixes follow mltable: first value's type, others null)",
+    check=expect_frame(
+        columns=["fi", "if", "si", "is", "bi", "ib", "ni", "lo", "ol", "ob"],
+        dtypes=["float64", "float64", "object", "float64", "object", "float64", "float64", "object", "object", "object"],
+        values={"fi": [_F(1.5), _F(2.0), _F(3.5)], "if": [_F(1.0), _F(2.5), _F(3.0)],
+                "si": [{"str": "a"}, None, {"str": "c"}], "is": [_F(1.0), _NAN, _F(3.0)],
+                "bi": [{"bool": True}, None, {"bool": False}], "ib": [_F(1.0), _NAN, _F(0.0)],
+                "ni": [_NAN, _F(5.0), _F(6.5)], "lo": [{"list": [{"int": 1}]}, None, {"list": [{"int": 2}, {"int": 3}]}],
+                "ol": [{"dict": {"a": _F(1.0)}}, None, {"dict": {"a": _F(2.0)}}],
+                "ob": [{"dict": {"a": _F(1.0), "b": None}}, {"dict": {"a": None, "b": {"str": "x"}}},
+                       {"dict": {"a": _F(3.0), "b": {"str": "y"}}}]}))
+DEVIATIONS["jsonl.first_value_type_skip"] = Deviation(
+    reason=_JSON_SKIP_REASON + "; " + _JSON_NUMBERS_REASON,
+    check=expect_frame(
+        columns=["fi", "if", "si", "is", "bi", "ib", "ni", "lo", "ol", "ob"],
+        dtypes=["float64", "float64", "object", "float64", "object", "float64", "float64", "object", "object", "object"],
+        values={"fi": [_F(2.0), _F(3.5)], "si": [None, {"str": "c"}], "is": [_NAN, _F(3.0)],
+                "bi": [None, {"bool": False}], "lo": [None, {"list": [{"int": 2}, {"int": 3}]}],
+                "ol": [None, {"dict": {"a": _F(2.0)}}]}))
+DEVIATIONS["jsonl.nested_take"] = Deviation(
+    reason=_JSON_SKIP_REASON + " (obj keeps the file's struct fields, mixed keeps the file's list type)",
+    check=expect_frame(columns=["id", "arr", "obj", "mixed"], dtypes=["int64", "object", "object", "object"],
+                       values={"obj": [{"dict": {"k": None, "n": None}}, None], "mixed": [None, None]}))

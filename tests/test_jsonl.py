@@ -1,0 +1,230 @@
+"""JSON lines: mltable's typing rules, its errors, tablekit's documented deviations, and the fast path."""
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import tablekit
+from tablekit.engine import jsonl
+from tablekit.errors import UserErrorException
+
+
+def _read(tmp_path, text, name="data.jsonl", **kwargs) -> pd.DataFrame:
+    path = tmp_path / name
+    path.write_bytes(text.encode() if isinstance(text, str) else text)
+    return tablekit.from_json_lines_files([{"file": str(path)}], **kwargs).to_pandas_dataframe()
+
+
+def _lines(*rows) -> str:
+    return "".join(json.dumps(r) + "\n" for r in rows)
+
+
+def _values(series: pd.Series) -> list:
+    return [None if v is None or (isinstance(v, float) and math.isnan(v)) else v for v in series.tolist()]
+
+
+# -- first-value typing ----------------------------------------------------------------
+
+def test_string_column_nulls_numbers_and_bools(tmp_path):
+    df = _read(tmp_path, _lines({"v": "a"}, {"v": 2}, {"v": True}, {"v": [1]}, {"v": "b"}))
+    assert _values(df["v"]) == ["a", None, None, None, "b"]
+
+
+def test_number_column_nulls_strings_and_bools(tmp_path):
+    df = _read(tmp_path, _lines({"v": 1}, {"v": "x"}, {"v": False}, {"v": 3}))
+    assert df["v"].dtype == "float64"  # int with nulls, pandas rules
+    assert _values(df["v"]) == [1.0, None, None, 3.0]
+
+
+def test_bool_column_nulls_numbers(tmp_path):
+    df = _read(tmp_path, _lines({"v": True}, {"v": 1}, {"v": False}))
+    assert df["v"].tolist() == [True, None, False]
+
+
+def test_list_and_dict_mixes(tmp_path):
+    df = _read(tmp_path, _lines({"l": [1], "d": {"a": 1}}, {"l": {"a": 1}, "d": [1]}, {"l": [2, 3], "d": {"b": "x"}}))
+    assert [None if v is None else list(v) for v in df["l"]] == [[1], None, [2, 3]]
+    assert df["d"].tolist()[1] is None
+    assert list(df["d"].tolist()[2]) == ["a", "b"]  # struct fields: union in first-seen order
+    assert df["d"].tolist()[2]["b"] == "x"
+
+
+def test_list_elements_follow_the_first_element(tmp_path):
+    df = _read(tmp_path, _lines({"l": [1, "a", None]}))
+    assert [None if v is None or v != v else v for v in df["l"][0]] == [1, None, None]
+
+
+def test_struct_fields_union_first_seen(tmp_path):
+    df = _read(tmp_path, _lines({"o": {"b": 1}}, {"o": {"a": "x", "b": 2}}, {"o": {}}))
+    rows = df["o"].tolist()
+    assert list(rows[0]) == ["b", "a"]
+    assert rows[2]["a"] is None
+
+
+def test_columns_first_seen_order_and_missing_keys(tmp_path):
+    df = _read(tmp_path, _lines({"b": 1}, {"a": "x", "b": 2}, {"c": True}))
+    assert list(df.columns) == ["b", "a", "c"]
+    assert _values(df["a"]) == [None, "x", None]
+
+
+def test_date_strings_stay_strings(tmp_path):
+    df = _read(tmp_path, _lines({"d": "2021-01-02"}, {"d": "2021-01-02T03:04:05+01:00"}))
+    assert df["d"].tolist() == ["2021-01-02", "2021-01-02T03:04:05+01:00"]
+
+
+# -- deviations ------------------------------------------------------------------------
+
+def test_ints_and_floats_mixed_are_all_kept_as_float(tmp_path):
+    df = _read(tmp_path, _lines({"v": 1}, {"v": 2.5}, {"v": 3}, {"v": "x"}))
+    assert df["v"].dtype == "float64"
+    assert _values(df["v"]) == [1.0, 2.5, 3.0, None]
+
+
+def test_integers_above_int64_are_exact(tmp_path):
+    df = _read(tmp_path, '{"v": 18446744073709551615}\n{"v": 1}\n')
+    assert df["v"].dtype == "uint64"
+    assert df["v"].tolist() == [18446744073709551615, 1]
+
+
+def test_int64_bounds(tmp_path):
+    df = _read(tmp_path, '{"v": 9223372036854775807}\n{"v": -9223372036854775808}\n')
+    assert df["v"].dtype == "int64"
+    assert df["v"].tolist() == [9223372036854775807, -9223372036854775808]
+
+
+# -- lines and errors ------------------------------------------------------------------
+
+def test_truly_empty_lines_are_skipped(tmp_path):
+    df = _read(tmp_path, '{"a": 1}\n\n{"a": 2}\r\n\r\n{"a": 3}')
+    assert df["a"].tolist() == [1, 2, 3]
+
+
+@pytest.mark.parametrize("text", ['{"a": 1}\n   \n{"a": 2}\n', '  \n{"a": 1}\n', '{"a": 1}\n\t'])
+def test_whitespace_only_line_is_a_parse_failure(tmp_path, text):
+    with pytest.raises(UserErrorException) as info:
+        _read(tmp_path, text)
+    assert info.value.error_code == "ScriptExecution.Transformation.Validation"
+    assert "ParseJsonFailure" in info.value.message
+    assert "data.jsonl" in info.value.message
+
+
+@pytest.mark.parametrize("line", ["[1, 2]", "5", '"text"', "not json", '{"a": '])
+def test_non_object_lines_fail_or_drop(tmp_path, line):
+    text = '{"a": 1}\n' + line + '\n{"a": 2}\n'
+    with pytest.raises(UserErrorException) as info:
+        _read(tmp_path, text)
+    assert "ParseJsonFailure" in info.value.message
+    assert _read(tmp_path, text, invalid_lines="drop")["a"].tolist() == [1, 2]
+
+
+def test_encoding_error(tmp_path):
+    with pytest.raises(UserErrorException) as info:
+        _read(tmp_path, b'{"a": "\xe9"}\n')
+    assert info.value.error_code == "ScriptExecution.Validation"
+    assert _read(tmp_path, b'{"a": "\xe9"}\n', encoding="latin1")["a"].tolist() == ["\xe9"]
+
+
+def test_bom_and_crlf(tmp_path):
+    assert _read(tmp_path, b'\xef\xbb\xbf{"a": 1}\r\n{"a": 2}\r\n')["a"].tolist() == [1, 2]
+
+
+def test_no_object_column(tmp_path):
+    df = _read(tmp_path, _lines({"a": 1, "s": "x", "l": [1], "o": {"k": 1}}, {"a": 2, "s": None, "l": None, "o": None}))
+    assert [str(t) for t in df.dtypes] == ["int64", "object", "object", "object"]
+    assert not any(isinstance(v, bytes) for col in df for v in df[col])
+
+
+# -- the fast path on bigger files -------------------------------------------------------
+
+@pytest.fixture
+def big(monkeypatch):
+    """Make every file 'big': schema from a 3-row sample, then the raw-text checks."""
+    monkeypatch.setattr(jsonl, "SMALL_FILE", 0)
+    monkeypatch.setattr(jsonl, "SAMPLE_ROWS", 3)
+
+
+def test_key_after_the_sample_is_kept(tmp_path, big):
+    rows = [{"a": i} for i in range(10)] + [{"a": 10, "late": "x", "o": {"k": 1}}]
+    df = _read(tmp_path, _lines(*rows))
+    assert list(df.columns) == ["a", "late", "o"]
+    assert df["late"].tolist()[-1] == "x"
+
+
+def test_struct_field_after_the_sample_is_kept(tmp_path, big):
+    rows = [{"o": {"k": 1}} for _ in range(10)] + [{"o": {"k": 2, "new": True}}]
+    df = _read(tmp_path, _lines(*rows))
+    assert df["o"].tolist()[-1]["new"] is True
+
+
+def test_number_after_the_sample_in_a_string_column(tmp_path, big):
+    rows = [{"s": "x"} for _ in range(10)] + [{"s": 5}, {"s": "12"}]
+    assert _values(_read(tmp_path, _lines(*rows))["s"])[-2:] == [None, "12"]
+
+
+def test_numeric_looking_strings_stay(tmp_path, big):
+    rows = [{"s": str(i), "b": "true"} for i in range(10)]
+    df = _read(tmp_path, _lines(*rows))
+    assert df["s"].tolist() == [str(i) for i in range(10)]
+    assert set(df["b"]) == {"true"}
+
+
+def test_float_after_the_sample_in_an_int_column(tmp_path, big):
+    rows = [{"v": i} for i in range(10)] + [{"v": 0.5}]
+    assert _read(tmp_path, _lines(*rows))["v"].tolist()[-1] == 0.5
+
+
+def test_whitespace_line_in_a_big_file(tmp_path, big):
+    with pytest.raises(UserErrorException):
+        _read(tmp_path, _lines(*[{"a": i} for i in range(10)]) + " \t \n" + _lines({"a": 1}))
+
+
+def test_unknown_key_regex():
+    import polars as pl
+
+    pattern = jsonl._unknown_key_regex(["id", "idx", "a\"b", ""])
+    texts = ['{"id": 1, "idx": 2}', '{"i": 1}', '{"idy": 1}', '{"x": 1}', '{"": 1}', '{"id" : 1, "ids":2}',
+             '{"t": "a, \\"b\\": c"}', '["id", "x"]']
+    found = pl.Series(texts).str.contains(pattern).to_list()
+    assert found == [False, True, True, True, False, True, True, False]
+
+
+# -- property: flat objects read back per column ----------------------------------------
+
+_KEYS = st.sampled_from(["a", "b", "c", "key with space", "é"])
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-2 ** 63, 2 ** 63 - 1),
+                     st.text(st.characters(blacklist_categories=("Cs",)), max_size=8))
+_ROWS = st.lists(st.dictionaries(_KEYS, _SCALARS, min_size=1), min_size=1, max_size=30)
+
+
+def _kind(value):
+    return None if value is None else type(value).__name__
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=_ROWS, big_path=st.booleans())
+def test_flat_objects_round_trip(tmp_path_factory, rows, big_path, monkeypatch):
+    monkeypatch.setattr(jsonl, "SMALL_FILE", 0 if big_path else 4 << 20)
+    monkeypatch.setattr(jsonl, "SAMPLE_ROWS", 2 if big_path else 10_000)
+    tmp = tmp_path_factory.mktemp("prop")
+    path = tmp / "p.jsonl"
+    path.write_text(_lines(*rows), encoding="utf-8")
+    df = tablekit.from_json_lines_files([{"file": str(path)}]).to_pandas_dataframe()
+    order = list(dict.fromkeys(k for r in rows for k in r))
+    assert list(df.columns) == order
+    assert len(df) == len(rows)
+    for key in order:
+        column = [r.get(key) for r in rows]
+        first = next((_kind(v) for v in column if v is not None), None)
+        expected = [v if _kind(v) == first else None for v in column]  # mltable: other types become null
+        got = _values(df[key])
+        if first == "int":
+            got = [None if v is None else int(v) for v in got]
+            if any(v is None for v in expected):  # int with nulls -> float64: compare as floats
+                expected = [None if v is None else float(int(v)) for v in expected]
+                got = [None if v is None else float(v) for v in got]
+        assert got == expected, key
