@@ -20,11 +20,11 @@ from typing import Dict, List, Mapping, Optional
 import polars as pl
 
 from tablekit.expr import ast, runtime
-from tablekit.expr.evaluate import evaluate, literal_value
+from tablekit.expr.evaluate import evaluate, first_error_inside
 from tablekit.expr.limits import deep_recursion
 from tablekit.expr.values import (BOOLEAN_OP_INVALID, DIVISOR_ZERO, FIELD_OF_NON_RECORD, INT64_MAX,
                                   INT64_MIN, NS_PER_DAY, NUMERIC_VALUE_REQUIRED, VALUE_WRONG_KIND,
-                                  WRONG_ARGUMENT_COUNT, DateTime, ErrorValue, Record, describe)
+                                  WRONG_ARGUMENT_COUNT, DateTime, ErrorValue, Record, describe, kind_name)
 
 # Kinds of values, and their cross-type order (bool < number < string < datetime < binary < list < record).
 BOOL, INT, FLOAT, STR, DT, BIN, LIST, REC = "bool", "int", "float", "str", "datetime", "binary", "list", "record"
@@ -48,6 +48,7 @@ class Val:
     error: Optional[pl.Expr] = None                         # "Code|source" on rows that are errors
     const: object = None                                    # the Python value, when known statically
     is_const: bool = False
+    other: Optional[pl.Expr] = None  # row-wise results of kinds without a part (lists...): "Kind|value"
 
     def present(self) -> pl.Expr:
         """Rows holding a (non-null, non-error) value."""
@@ -99,8 +100,10 @@ def _describe(kind: str, part: Part) -> pl.Expr:
     if kind == STR:
         return pl.format('String("{}")', e)
     if kind == DT:
-        if isinstance(part.dtype, (pl.Datetime, pl.Date)):
-            return pl.format("DateTime({}Z)", e.cast(pl.Datetime("ns")).dt.to_string("%Y-%m-%dT%H:%M:%S%.f"))
+        if isinstance(part.dtype, pl.Datetime):
+            return pl.format("DateTime({}Z)", e.dt.to_string("%Y-%m-%dT%H:%M:%S%.f"))
+        if isinstance(part.dtype, pl.Date):
+            return pl.format("DateTime({}T00:00:00Z)", e.dt.to_string("%Y-%m-%d"))
         return pl.format("DateTime({} ns since 1970)", e.cast(pl.String))
     return pl.lit(f"{KIND_NAMES[kind]}(...)")
 
@@ -214,10 +217,13 @@ class Compiler:
         if isinstance(node, ast.Compare):
             return compare(node.op, self.value(node.left), self.value(node.right))
         if isinstance(node, ast.BoolOp):
-            result = self.value(node.operands[0])
+            operands = [self.value(operand) for operand in node.operands]
+            if all(_is_plain_boolean(v) for v in operands):  # flat, for long generated chains
+                return (all_of if node.op == "and" else any_of)(operands)
             combine = logical_and if node.op == "and" else logical_or
-            for operand in node.operands[1:]:
-                result = combine(result, self.value(operand))
+            result = operands[0]
+            for operand in operands[1:]:
+                result = combine(result, operand)
             return result
         if isinstance(node, ast.IfElse):
             return if_else(self.value(node.then), self.value(node.cond), self.value(node.otherwise))
@@ -240,7 +246,7 @@ class Compiler:
         names = sorted({n.name for n in ast.walk(node) if isinstance(n, ast.Column) and n.name in self.schema})
         inputs = pl.struct([_python_friendly(pl.col(name), self.schema[name]).alias(name) for name in names])
         out_dtypes = {kind: _ROWWISE_DTYPES[kind] for kind in kinds}
-        return_dtype = pl.Struct({**out_dtypes, "error": pl.String()})
+        return_dtype = pl.Struct({**out_dtypes, "error": pl.String(), "other": pl.String()})
         decoders = {name: _decoder(self.schema[name]) for name in names}
 
         def run(batch: pl.Series) -> pl.Series:
@@ -253,6 +259,7 @@ class Compiler:
         result = inputs.map_batches(run, return_dtype=return_dtype)
         val = Val({kind: Part(result.struct.field(kind), dtype) for kind, dtype in out_dtypes.items()})
         val.error = result.struct.field("error")
+        val.other = result.struct.field("other")
         return val
 
 
@@ -296,6 +303,27 @@ def logical_and(left: Val, right: Val) -> Val:
     booleans = pl.when(lb.not_()).then(pl.lit(False)).when(lb).then(rb if rb is not None else pl.lit(None))
     error = _coalesce([le, ln, _when(lb, _coalesce([re_, rn]))])
     return _bool_val(booleans, error)
+
+
+def _is_plain_boolean(v: Val) -> bool:
+    return v.error is None and set(v.parts) <= {BOOL}
+
+
+def _booleans(v: Val) -> pl.Expr:
+    return v.parts[BOOL].expr if BOOL in v.parts else pl.lit(None, dtype=pl.Boolean)
+
+
+def any_of(operands: List[Val]) -> Val:
+    """``or`` over booleans and nulls: Kleene logic, so one flat any_horizontal."""
+    return _bool_val(pl.any_horizontal([_booleans(v) for v in operands]), None)
+
+
+def all_of(operands: List[Val]) -> Val:
+    """``and`` over booleans and nulls: the first operand that is not True decides (null and False is null)."""
+    first_not_true = pl.coalesce([pl.when(_booleans(v).ne_missing(True)).then(_booleans(v).cast(pl.Int8).fill_null(-1))
+                                  for v in operands])
+    booleans = pl.when(first_not_true.is_null()).then(pl.lit(True)).when(first_not_true == 0).then(pl.lit(False))
+    return _bool_val(booleans, None)
 
 
 def logical_or(left: Val, right: Val) -> Val:
@@ -379,7 +407,8 @@ def arithmetic(op: str, left: Val, right: Val) -> Val:
                 part = lp if side == "l" else rp
                 errors.append(pl.when(both).then(_error(code, _describe(kind, part))))
                 continue
-            kind, expr, zero_error = _numeric(op, lk, lp, rk, rp)
+            nonzero = right.is_const and right.const != 0  # a constant divisor needs no zero check
+            kind, expr, zero_error = _numeric(op, lk, lp, rk, rp, nonzero)
             if zero_error is not None:
                 errors.append(zero_error)
             results.setdefault(kind, []).append(expr)
@@ -404,17 +433,22 @@ def _wrong_kind(op, lk, rk):
     return None
 
 
-def _numeric(op, lk, lp: Part, rk, rp: Part):
+def _numeric(op, lk, lp: Part, rk, rp: Part, nonzero: bool):
     """(result kind, value, division-by-zero error or None) for two numbers (or two strings with +)."""
     a, b = lp.expr, rp.expr
     if op == "+" and lk == STR:
         return STR, a + b, None
     if op in ("/", "//", "%"):
-        zero = b == 0
-        error = pl.when(zero).then(_error(DIVISOR_ZERO, _describe(rk, rp)))
+        zero = pl.lit(False) if nonzero else b == 0
+        error = None if nonzero else pl.when(zero).then(_error(DIVISOR_ZERO, _describe(rk, rp)))
         safe_b = pl.when(zero).then(pl.lit(1 if rk == INT else 1.0)).otherwise(b)  # no polars nulls or panics
         if lk == INT and rk == INT and op != "/":
-            value = a // safe_b if op == "//" else a % safe_b  # floor division and modulo, wrapping
+            if op == "%":  # floors, like Python: -4 % 3 == 2
+                value = a % safe_b
+            else:  # truncates toward zero, unlike Python: -3 // 2 == -1
+                floored = a // safe_b
+                inexact = (a % safe_b != 0) & ((a < 0) != (safe_b < 0))
+                value = pl.when(inexact).then(floored + 1).otherwise(floored)
             return INT, pl.when(zero.not_()).then(value), error
         x, y = a.cast(pl.Float64), safe_b.cast(pl.Float64)
         if op == "/":
@@ -553,7 +587,7 @@ def _decoder(dtype):
 
 def _encode(value, kinds) -> dict:
     row = {kind: None for kind in kinds}
-    row["error"] = None
+    row["error"] = row["other"] = None
     if isinstance(value, ErrorValue):
         row["error"] = f"{value.code}|{value.source}"
     elif value is None:
@@ -568,8 +602,12 @@ def _encode(value, kinds) -> dict:
         row[STR] = value
     elif isinstance(value, DateTime) and DT in kinds:
         row[DT] = value.ns
-    else:  # cannot happen for the node types evaluated row-wise
-        row["error"] = f"{VALUE_WRONG_KIND}|{describe(value)}"
+    else:  # only for a whole filter evaluated row-wise (``[i]``): not a boolean
+        inner = first_error_inside(value)
+        if inner is not None:
+            row["error"] = f"{inner.code}|{inner.source}"
+        else:
+            row["other"] = f"{kind_name(value)}|{describe(value)}"
     return row
 
 
@@ -589,13 +627,15 @@ def compile_filter(node, schema: Mapping[str, object]) -> pl.Expr:
             val = compiler.value(node)
         except _NeedsRowwise:  # e.g. a bare list literal of columns: the whole filter row by row
             val = compiler.rowwise(node, (BOOL, INT, FLOAT, STR, DT))
+        if val.is_const and first_error_inside(val.const) is not None:  # a constant list holding an error
+            val = _value_to_val(first_error_inside(val.const))
         return _predicate(val)
 
 
 def _predicate(val: Val) -> pl.Expr:
     keep = val.parts[BOOL].expr if BOOL in val.parts else pl.lit(None, dtype=pl.Boolean)
     not_boolean = _coalesce([_when(part.expr.is_not_null(), pl.lit(KIND_NAMES[kind] + "|") + _describe(kind, part))
-                             for kind, part in val.parts.items() if kind != BOOL])
+                             for kind, part in val.parts.items() if kind != BOOL] + [val.other])
     if val.error is None and not_boolean is None:
         return keep
     checked = pl.struct(row=pl.int_range(pl.len()), keep=keep,

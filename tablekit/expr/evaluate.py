@@ -40,6 +40,8 @@ def _partial_order(a, b):
             if c != 0:
                 return c
         return (len(xs) > len(ys)) - (len(xs) < len(ys))
+    if isinstance(a, ErrorValue):
+        a, b = a.code, b.code
     return (a > b) - (a < b)  # Python compares int with float exactly, as mltable does
 
 
@@ -67,9 +69,10 @@ def _int_or_float(op: str, a, b):
         if op in ("//", "%") and b == 0:
             return error(DIVISOR_ZERO, b)
         if op == "//" and a == INT64_MIN and b == -1:
-            return INT64_MIN  # mltable panics here; polars wraps
-        result = {"+": a + b, "-": a - b, "*": a * b, "//": a // b, "%": a % b}[op]
-        return wrap_i64(result)
+            return INT64_MIN  # mltable panics here; we wrap
+        if op == "//":  # truncates toward zero (-3 // 2 == -1) while % floors (-4 % 3 == 2)
+            return wrap_i64(-(-a // b) if (a < 0) != (b < 0) else a // b)
+        return wrap_i64({"+": a + b, "-": a - b, "*": a * b, "%": a % b if b else 0}[op])
     x, y = float(a), float(b)
     if op in ("/", "//", "%") and y == 0:
         return error(DIVISOR_ZERO, b)
@@ -89,7 +92,9 @@ def _int_or_float(op: str, a, b):
 
 
 def _floor(x: float) -> float:
-    return float(math.floor(x)) if math.isfinite(x) else x
+    if not math.isfinite(x):
+        return x
+    return math.copysign(float(math.floor(x)), x) if math.floor(x) == 0 else float(math.floor(x))
 
 
 def _power(x: float, y: float) -> float:
@@ -255,7 +260,17 @@ def keeps_row(node, row: Mapping[str, object]):
         return True
     if value is False or value is None:
         return False
-    return value
+    return first_error_inside(value) or value
+
+
+def first_error_inside(value):
+    """An error held in a list: mltable raises it when such a list is the filter's result."""
+    if isinstance(value, list):
+        for item in value:
+            found = item if isinstance(item, ErrorValue) else first_error_inside(item)
+            if found:
+                return found
+    return None
 
 
 __all__ = ["evaluate", "keeps_row", "compare", "arithmetic", "logical_and", "logical_or", "logical_not",

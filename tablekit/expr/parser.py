@@ -242,6 +242,7 @@ class Parser:
             node = trailed
 
     def dot_trailer(self, base) -> Optional[ast.Node]:
+        name_at = self.pos
         name = self.name()
         if name is None:
             return None
@@ -251,7 +252,7 @@ class Parser:
             if args is not None:
                 call = ast.Call(_canonical(name), (base, *args))
                 if name not in FUNCTIONS:  # includes `x.col()`: col takes no receiver
-                    self.reject(call, f'NameNotFound {{ identifier: "{name}" }}', f"unknown function {name!r}")
+                    self.reject_function(call, name, name_at)
                 return call
         self.pos = start
         return ast.Field(base, ast.StrLit(name))
@@ -295,6 +296,7 @@ class Parser:
                 self.pos = start
                 return None
             return ast.ListLit(tuple(items))
+        name_at = self.pos
         name = self.name()
         if name is None:
             return None
@@ -306,7 +308,7 @@ class Parser:
         if self.symbol("("):
             args = self.arguments(")")
             if args is not None:
-                return self.call(name, args)
+                return self.call(name, args, name_at)
         self.pos = start
         return ast.Column(name)
 
@@ -321,12 +323,12 @@ class Parser:
         # (a) is a, (a, b) is a list; a one-element tuple "(a,)" is rejected.
         return items[0] if len(items) == 1 else ast.ListLit(tuple(items))
 
-    def call(self, name: str, args: list) -> ast.Node:
+    def call(self, name: str, args: list, name_at: int) -> ast.Node:
         if name == "col" and len(args) == 1:
             return self.field_or_column(args[0], ast.Column, lambda: ast.Call("col", (args[0],)))
         call = ast.Call(_canonical(name), tuple(args))
         if name not in FUNCTIONS:
-            self.reject(call, f'NameNotFound {{ identifier: "{name}" }}', f"unknown function {name!r}")
+            self.reject_function(call, name, name_at)
         return call
 
     def field_or_column(self, key: ast.Node, by_name, dynamic):
@@ -344,12 +346,18 @@ class Parser:
         node = dynamic()
         if not isinstance(key, ast.IfElse):  # mltable folds conditionals only to strings
             shown = "Null" if value is None else literals.field_key_text(value)
-            self.reject(node, f'RecordFieldInvalidKind {{ value: "{shown}" }}',
-                        "a column or field name must be a string")
+            self.reject(node, f"a column or field name must be a string, not {shown} (mltable: Native function "
+                              f"compilation error. 'RecordFieldInvalidKind {{ value: \"{shown}\" }}')")
         return node
 
-    def reject(self, node, mltable_error: str, reason: str) -> None:
-        self.rejected.append((node, f"{reason} ({mltable_error})"))
+    def reject(self, node, reason: str) -> None:
+        """Remember a node mltable refuses to compile; raised only if it survives backtracking."""
+        self.rejected.append((node, reason))
+
+    def reject_function(self, node, name: str, pos: int) -> None:
+        known = "col(\"name\"), datetime(year, ...), startswith(text, prefix) or text.startswith(prefix)"
+        self.reject(node, f"unknown function {name!r} near character {pos + 1}; the functions are {known} "
+                          f"(mltable: Native function compilation error. 'NameNotFound {{ identifier: \"{name}\" }}')")
 
     def name(self) -> Optional[str]:
         match = NAME.match(self.text, self.pos)
@@ -416,9 +424,7 @@ def _check_rejected(node, rejected) -> None:
     wanted = {id(n): message for n, message in rejected}
     for current in ast.walk(node):
         if id(current) in wanted and any(n is current for n, _ in rejected):
-            raise parse_error(f"{PARSE_ERROR}: {wanted[id(current)]}. "
-                              f"Native function compilation error: only col(\"name\"), datetime(...) and "
-                              f"startswith(...) can be called.")
+            raise parse_error(f"{PARSE_ERROR}: {wanted[id(current)]}.")
 
 
 _HINTS = (
@@ -445,6 +451,8 @@ def _unconsumed_message(source: str, at: int) -> str:
         hint = "the expression is empty"
     elif re.match(r"(in|is)\b", rest) or re.search(r"\s(in|is)\s", rest[:1] + rest):
         hint = "'in' and 'is' are not supported: compare with == and combine with 'or'"
+    elif re.match(r"(and|or|if|else)[^\sA-Za-z0-9_]", rest):
+        hint = f"write whitespace after '{re.match(r'[a-z]+', rest).group()}'"
     elif re.match(r"\.\d", rest) or re.search(r"(?<![\w.])\.\d", rest):
         hint = "write numbers with a digit before the point: 0.5, not .5"
     else:

@@ -2,12 +2,19 @@
 
 mltable raises when a row's filter value is an error or not a boolean, at
 materialization.  compile.py attaches ``check_filter_batch`` to such
-predicates; it raises for the first offending row.
+predicates; it raises for the first offending row:
+
+- an error value (division by zero, ...): code ScriptExecution.Transformation.Unexpected,
+  class ``ExecutionError`` (azureml.dataprep's, a sibling of UserErrorException, not
+  a subclass), except for ValueWrongKind errors, which mltable reclassifies as
+  ``UserErrorException``;
+- a value that is not a boolean: ``UserErrorException`` (ScriptExecution.Validation).
 
 polars re-raises an exception from a Python UDF by calling its class with one
-string (the original text plus context), which would lose ``error_code``.
-``UserErrorException`` here is a subclass (same name, as differential tests
-compare class names) that recovers the code and clean message from that text.
+string (the original text plus context), which would lose ``error_code``.  The
+two classes here are subclasses of tablekit.errors' classes of the same names
+(differential tests compare class names) that recover the code and the clean
+message from that text.
 """
 from __future__ import annotations
 
@@ -26,13 +33,27 @@ _POLARS_CONTEXT = "\n\nThis error occurred"
 _WITH_CODE = re.compile(r"(?s)(.*) \(error_code: ([\w.]+)\)")
 
 
+def _recover(message: str):
+    """(message, code) from the text polars hands back to the exception class."""
+    message = message.split(_POLARS_CONTEXT, 1)[0]
+    match = _WITH_CODE.fullmatch(message)
+    return (match.group(1), match.group(2)) if match else (message, None)
+
+
 class UserErrorException(errors.UserErrorException):
     def __init__(self, message: str, error_code: str | None = None):
         if error_code is None:
-            message = message.split(_POLARS_CONTEXT, 1)[0]
-            match = _WITH_CODE.fullmatch(message)
-            message, error_code = (match.group(1), match.group(2)) if match else (message, ErrorCode.USER_ERROR)
-        super().__init__(message, error_code)
+            message, error_code = _recover(message)
+        super().__init__(message, error_code or ErrorCode.USER_ERROR)
+
+
+class ExecutionError(errors.ExecutionError):
+    """An error value reached the top of a filter (mltable: azureml.dataprep's ExecutionError)."""
+
+    def __init__(self, message: str, error_code: str | None = None):
+        if error_code is None:
+            message, error_code = _recover(message)
+        super().__init__(message, error_code or TRANSFORMATION_UNEXPECTED)
 
 
 _EXPLANATIONS = {
@@ -49,9 +70,15 @@ _EXPLANATIONS = {
 }
 
 
-def value_error(code: str, source: str, row: int) -> UserErrorException:
+# mltable (azureml.dataprep's _reclassify_rslex_error) re-raises an ExecutionError as a
+# UserErrorException when its message names one of these error values.
+USER_ERROR_VALUES = ("ValueWrongKind",)
+
+
+def value_error(code: str, source: str, row: int):
     explanation = _EXPLANATIONS.get(code, code)
-    return UserErrorException(
+    error_class = UserErrorException if code in USER_ERROR_VALUES else ExecutionError
+    return error_class(
         f"Error processing data : . While processing value: SyncErrorValue {{ error_code: "
         f"\"{ERROR_PREFIX}{code}\", source_value: {source}, error_details: None }}. "
         f"(The filter expression failed on row {row}: {explanation}.)",

@@ -58,7 +58,7 @@ class ErrorValue:
 
 
 # Cross-type ordering: a value of a lower rank is smaller than any value of a higher one.
-RANK_BOOL, RANK_NUMBER, RANK_STRING, RANK_DATETIME, RANK_BINARY, RANK_LIST, RANK_RECORD = range(7)
+RANK_BOOL, RANK_NUMBER, RANK_STRING, RANK_DATETIME, RANK_BINARY, RANK_LIST, RANK_RECORD, RANK_ERROR = range(8)
 
 
 def rank(value) -> int:
@@ -74,6 +74,8 @@ def rank(value) -> int:
         return RANK_BINARY
     if isinstance(value, list):
         return RANK_LIST
+    if isinstance(value, ErrorValue):  # only inside lists: errors there compare, by their code
+        return RANK_ERROR
     return RANK_RECORD
 
 
