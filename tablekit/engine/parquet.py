@@ -101,15 +101,6 @@ def types_still_as_read(types: Dict[str, pa.DataType], scanned: pl.Schema, final
 
 # -- selecting row groups ---------------------------------------------------------
 
-def check_partitions(partitions: Sequence[int], count: int) -> None:
-    for index in partitions:
-        if index < 0:
-            raise data_error(ErrorCode.VALIDATION,
-                             f'Invalid argument "partitions": partition indexes cannot be negative, got {index}.')
-        if index >= count:
-            raise data_error(ErrorCode.VALIDATION, f'Invalid argument "partitions". Expected "< {count}", Actual {index}')
-
-
 def _selected_row_groups(layouts: Sequence[ParquetLayout],
                          partitions: Sequence[int]) -> Iterator[Tuple[ParquetLayout, int, int]]:
     """(layout, row group within the file, global index) of each wanted row group, in file order, once each."""

@@ -118,9 +118,10 @@ def scan_parquet(scan: Scan, files: Sequence[SourceFile]) -> ScanResult:
     """Partitions are row groups; ``scan.partitions`` are read without the others."""
     options: ReadParquet = scan.read
     layouts = parquet.read_layouts(files)  # also rejects files that are not parquet
-    if scan.partitions is not None:
-        parquet.check_partitions(scan.partitions, sum(layout.partition_count for layout in layouts))
-    lazy = parquet.scan(layouts, scan.partitions, PARTITION)
+    partitions = scan.partitions
+    if partitions is not None:
+        partitions = selected_partitions(partitions, sum(layout.partition_count for layout in layouts))
+    lazy = parquet.scan(layouts, partitions, PARTITION)
     if lazy is None:
         return ScanResult(pl.DataFrame())
     if options.include_path_column:
