@@ -66,6 +66,11 @@ def test_select_partitions_after_another_step_uses_row_groups():
     assert _ids(frame) == [3, 4, 5, 6, 7]
 
 
+def test_rows_keep_their_row_group_through_a_pushed_filter():
+    frame = _table(ROWGROUPS).filter("id > 4").select_partitions([1, 2]).to_pandas_dataframe()
+    assert _ids(frame) == [5, 6, 7, 8]
+
+
 def test_select_partitions_out_of_range():
     with pytest.raises(UserErrorException) as err:
         _table(ROWGROUPS).select_partitions([4]).to_pandas_dataframe()
