@@ -14,7 +14,10 @@ raises tablekit's UserErrorException from inside polars.
 """
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 from typing import Dict, List, Mapping, Optional
 
 import polars as pl
@@ -132,8 +135,8 @@ def column_parts(expr: pl.Expr, dtype) -> Dict[str, Part]:
     if isinstance(dtype, (pl.String, pl.Categorical, pl.Enum)):
         return {STR: Part(expr.cast(pl.String), pl.String())}
     if isinstance(dtype, pl.Datetime):
-        if dtype.time_zone is not None:  # mltable compares zoned timestamps by local wall-clock time
-            expr = expr.dt.replace_time_zone(None)
+        if dtype.time_zone is not None:
+            expr = wall_clock(expr, dtype.time_zone)
         return {DT: Part(expr, pl.Datetime(dtype.time_unit))}
     if isinstance(dtype, pl.Date):
         return {DT: Part(expr, pl.Date())}
@@ -147,6 +150,29 @@ def column_parts(expr: pl.Expr, dtype) -> Dict[str, Part]:
         return {REC: Part(expr, dtype)}
     # Times, durations, objects: rslex has no such kinds; compare them as text.
     return {STR: Part(expr.cast(pl.String, strict=False), pl.String())}
+
+
+def wall_clock(expr: pl.Expr, time_zone: str) -> pl.Expr:
+    """A zoned timestamp as mltable compares it: local time at the zone's offset of 1970-01-01.
+
+    rslex applies one fixed offset per zone, ignoring daylight saving and later
+    changes: Europe/Paris is UTC+1 in summer too, Asia/Singapore UTC+7:30.
+    """
+    utc = expr.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+    return utc + pl.duration(seconds=epoch_offset_seconds(time_zone))
+
+
+def epoch_offset_seconds(time_zone: str) -> int:
+    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+    try:
+        offset = epoch.astimezone(ZoneInfo(time_zone)).utcoffset()
+    except (KeyError, ValueError):  # fixed offsets such as "+05:30"
+        match = re.fullmatch(r"([+-])(\d\d):?(\d\d)", time_zone)
+        if not match:
+            return 0
+        sign = 1 if match.group(1) == "+" else -1
+        return sign * (int(match.group(2)) * 3600 + int(match.group(3)) * 60)
+    return int(offset.total_seconds())
 
 
 def _as_ns(part: Part) -> pl.Expr:
@@ -251,9 +277,10 @@ class Compiler:
 
         def run(batch: pl.Series) -> pl.Series:
             out = []
-            for row in batch.to_list():
-                values = {name: decoders[name](row[name]) for name in names}
-                out.append(_encode(evaluate(node, values), kinds))
+            with deep_recursion():  # runs when polars evaluates, outside compile_filter
+                for row in batch.to_list():
+                    values = {name: decoders[name](row[name]) for name in names}
+                    out.append(_encode(evaluate(node, values), kinds))
             return pl.Series(out, dtype=return_dtype)
 
         result = inputs.map_batches(run, return_dtype=return_dtype)
@@ -567,7 +594,7 @@ def _python_friendly(expr: pl.Expr, dtype) -> pl.Expr:
     """Datetimes travel as integers, so nanoseconds survive the trip to Python."""
     if isinstance(dtype, pl.Datetime):
         if dtype.time_zone is not None:
-            expr = expr.dt.replace_time_zone(None)
+            expr = wall_clock(expr, dtype.time_zone)
         return expr.cast(pl.Int64)
     if isinstance(dtype, pl.Date):
         return expr.cast(pl.Int32)
