@@ -479,6 +479,14 @@ def test_datetime_columns_of_every_unit_and_zone():
     zoned = pl.DataFrame({"id": [1], "t": pl.Series([dt.datetime(2020, 1, 1, 12)], dtype=pl.Datetime("us"))})
     zoned = zoned.with_columns(pl.col("t").dt.replace_time_zone("UTC").dt.convert_time_zone("Asia/Tokyo"))
     assert kept_ids(zoned, "t == datetime(2020, 1, 1, 21)") == [1]  # local wall-clock time
+    # ... at the zone's offset of 1970, whatever the date: no daylight saving, no later changes
+    summer = pl.DataFrame({"id": [1], "t": pl.Series([dt.datetime(2020, 7, 1, 12)], dtype=pl.Datetime("us"))})
+    summer = summer.with_columns(pl.col("t").dt.replace_time_zone("UTC"))
+    paris = summer.with_columns(pl.col("t").dt.convert_time_zone("Europe/Paris"))
+    assert kept_ids(paris, "t == datetime(2020, 7, 1, 13)") == [1]
+    singapore = summer.with_columns(pl.col("t").dt.convert_time_zone("Asia/Singapore"))
+    assert kept_ids(singapore, "t == datetime(2020, 7, 1, 19, 30)") == [1]
+    assert kept_ids(singapore, "[t] == [datetime(2020, 7, 1, 19, 30)]") == [1]  # the row-wise path too
     dates = pl.DataFrame({"id": [1, 2], "day": pl.Series([dt.date(2020, 1, 1), dt.date(1, 1, 1)])})
     assert kept_ids(dates, "day == datetime(2020, 1, 1)") == [1]
     assert kept_ids(dates, "day < datetime(2020, 1, 1, 0, 0, 0, 1)") == [1, 2]

@@ -86,10 +86,26 @@ def parquet_types() -> None:
     pq.write_table(t, HERE / "filter_types.parquet")
 
 
+def parquet_zones() -> None:
+    """The same instants in zones whose offset changed since 1970 or follows daylight saving."""
+    utc = dt.timezone.utc
+    instants = [dt.datetime(2020, 1, 1, 12, tzinfo=utc), dt.datetime(2020, 7, 1, 12, tzinfo=utc),
+                dt.datetime(1975, 7, 1, 12, tzinfo=utc)]
+    t = pa.table({
+        "id": pa.array([1, 2, 3], pa.int64()),
+        "paris": pa.array(instants, pa.timestamp("us", tz="Europe/Paris")),
+        "new_york": pa.array(instants, pa.timestamp("us", tz="America/New_York")),
+        "singapore": pa.array(instants, pa.timestamp("us", tz="Asia/Singapore")),
+        "utc": pa.array(instants, pa.timestamp("us", tz="UTC")),
+    })
+    pq.write_table(t, HERE / "filter_zones.parquet")
+
+
 def main() -> None:
     for name, text in CSV_FILES.items():
         (HERE / name).write_bytes(text.encode("utf-8"))
     parquet_types()
+    parquet_zones()
 
 
 if __name__ == "__main__":
