@@ -8,8 +8,14 @@ checks the tablekit outcome with ``check`` instead of the recording.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Dict, List, Optional
+
+import pandas as pd
+
+from tests.differential.compare import frame_differences
 
 
 @dataclass(frozen=True)
@@ -152,20 +158,43 @@ DEVIATIONS["parquet.type_map"] = Deviation(
     check=expect_frame(columns=["map"], dtypes=["object"],
                        values={"map": [{"list": [{"list": [{"str": "k"}, {"int": 1}]}]}, None, {"list": []}]}))
 
-# filter_types.parquet: ts_tz is timestamp('ms', 'Europe/Paris'); rows id 1, 2, 3
-_PARIS_UTC_WALL = {1: {"timestamp": "2020-01-01T12:00:00"}, 2: {"timestamp": "2021-01-01T00:00:00"}, 3: _NAT}
-_FILTER_TZ_REASON = ("after a filter mltable gives Europe/Paris times as UTC+1 whatever the season (see "
-                     "parquet.types_take_tz); tablekit gives UTC wall time")
-for _name, _ids in {"parquet_binary_rank": [1, 2], "parquet_bool_nulls": [1], "parquet_date": [1],
-                    "parquet_date_gt": [2], "parquet_decimal": [1, 2], "parquet_float32": [2],
-                    "parquet_int32": [1], "parquet_int_nulls": [2, 3], "parquet_list_eq": [1],
-                    "parquet_list_gt": [1], "parquet_struct_field": [1], "parquet_struct_rank": [1, 2],
-                    "parquet_struct_subscript": [2], "parquet_timestamp_tz_wall_clock": [1],
-                    "parquet_timestamp_us_old": [2]}.items():
-    DEVIATIONS[f"filter.{_name}"] = Deviation(
-        reason=_FILTER_TZ_REASON,
-        check=expect_frame(rows=len(_ids), values={"id": [{"int": i} for i in _ids],
-                                                   "ts_tz": [_PARIS_UTC_WALL[i] for i in _ids]}))
+# filter_types.parquet (the filter cases' typed file): ts_tz is timestamp('ms', 'Europe/Paris').  These
+# cases match mltable's recording except ts_tz, which holds the file's UTC wall times; both come from the
+# files, so the checks follow when the filter data or its recordings change.
+_FILTER_TYPES_FILE = Path(__file__).resolve().parents[1] / "data" / "filter_types.parquet"
+_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "mltable"
+_FILTER_TZ_REASON = ("after a filter mltable gives Europe/Paris times at the zone's standard offset, UTC+1, "
+                     "even in summer (see parquet.types_take_tz); tablekit gives UTC wall time")
+
+
+def _utc_wall_cells_by_id(path: Path) -> Dict[int, dict]:
+    import pyarrow.parquet as pq  # only when a check runs
+
+    frame = pq.read_table(path, columns=["id", "ts_tz"]).to_pandas()
+    return {int(i): {"nat": True} if pd.isna(t) else {"timestamp": t.tz_convert(None).isoformat()}
+            for i, t in zip(frame["id"], frame["ts_tz"])}
+
+
+def expect_recording_with_utc_wall_ts_tz(case: str) -> Callable[[dict], List[str]]:
+    """The recorded frame, but ts_tz as the file's UTC wall time for each row's id."""
+    def check(outcome: dict) -> List[str]:
+        if "frame" not in outcome:
+            return [f"expected a frame, got {outcome}"]
+        want = json.loads((_FIXTURES / f"{case}.json").read_text())["outcome"]["frame"]
+        columns = want["columns"]
+        wall = _utc_wall_cells_by_id(_FILTER_TYPES_FILE)
+        ids = [cell["int"] for cell in want["values"][columns.index("id")]]
+        want["values"][columns.index("ts_tz")] = [wall[i] for i in ids]
+        return frame_differences(outcome["frame"], want, compare_values=True)
+    return check
+
+
+for _name in ("parquet_binary_rank", "parquet_bool_nulls", "parquet_date", "parquet_date_gt", "parquet_decimal",
+              "parquet_float32", "parquet_int32", "parquet_int_nulls", "parquet_list_eq", "parquet_list_gt",
+              "parquet_struct_field", "parquet_struct_rank", "parquet_struct_subscript",
+              "parquet_timestamp_tz_wall_clock", "parquet_timestamp_us_old"):
+    DEVIATIONS[f"filter.{_name}"] = Deviation(reason=_FILTER_TZ_REASON,
+                                              check=expect_recording_with_utc_wall_ts_tz(f"filter.{_name}"))
 
 # -- JSON lines ------------------------------------------------------------------
 _F, _NAN = (lambda x: {"float": x}), {"float": "nan"}
