@@ -56,6 +56,8 @@ FILTERS = {
     "and_or_precedence": (BASIC, "b or i == 2 and nb", None, "and binds tighter than or"),
     "not_precedence": (BASIC, "not i == 1 and b", None, "(not (i == 1)) and b"),
     "eq_none_is_null": (BASIC, "n == None", None, "comparing with None is null, never True"),
+    "is_null_idiom": (BASIC, "False if n == n else True", None,
+                      "a null condition takes the else branch: a test for null without `is None`"),
     "ne_none_is_null": (BASIC, "n != None", None, ""),
     "none_eq_none": (BASIC, "None == None", None, ""),
     "not_none": (BASIC, "not None", None, ""),
@@ -138,6 +140,8 @@ FILTERS = {
     "startswith_function": (STRINGS, 'startswith(s, "a")', None, ""),
     "startswith_method": (STRINGS, 's.startswith("A")', None, ""),
     "starts_with_alias": (STRINGS, "starts_with(s, t)", None, ""),
+    "startswith_null_guard": (BASIC, 's == s and s.startswith("a")', None,
+                              "null and x is null without evaluating x: guards startswith from nulls"),
     "startswith_literal_receiver": (STRINGS, '"apple".startswith(s) or "apple pie".startswith(s)', None, ""),
     # ------------------------------------------------------------------ errors only rows can raise
     "error_swallowed_by_or_true": (STRINGS, "True or s + 1 == 1", None, "True or <error> is True"),
