@@ -444,6 +444,8 @@ def test_errors_only_raise_for_rows_that_produce_them():
     assert kept_ids(frame, "den != 0 and num / den > 1") == [1]
     assert kept_ids(frame, "True or num / den > 1") == [1, 2]
     assert kept_ids(frame.head(0), "startswith(1)") == []  # an error on every row, but there are none
+    nulls = pl.DataFrame({"id": [1], "a": pl.Series([None], dtype=pl.Int64), "z": [0]})
+    assert kept_ids(nulls, "a / z > 1 or a // z > 1 or a % z > 1") == []  # null / 0 is null, not an error
     with pytest.raises(ExecutionError):
         kept_ids(frame, "startswith(1)")
 
@@ -541,7 +543,7 @@ def test_parser_only_ever_raises_user_errors(text):
 
 FRAME_COLUMNS = {
     "i": pl.Series([1, -4, 0, None, 7, 2], dtype=pl.Int64),
-    "f": pl.Series([1.5, NAN, 0.0, None, -2.0, 2.0], dtype=pl.Float64),
+    "f": pl.Series([1.5, NAN, 0.0, -0.0, None, 2.0], dtype=pl.Float64),
     "s": pl.Series(["apple", "Apple", None, "b", "", "7"], dtype=pl.String),
     "b": pl.Series([True, False, None, True, False, True], dtype=pl.Boolean),
     "d": pl.Series([0, 10 ** 18, None, -10 ** 18, 1577836800 * 10 ** 6, 1], dtype=pl.Int64).cast(pl.Datetime("us")),

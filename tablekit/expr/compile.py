@@ -10,15 +10,17 @@ filters compile to plain polars comparisons.
 
 Errors and non-boolean results only raise if a row actually produces one (as
 in mltable); when that is possible the predicate carries a small check that
-raises tablekit's UserErrorException from inside polars.
+raises from inside polars (see runtime.py).  The few operations not vectorized
+(comparing lists or records, datetime() of column values) run the reference
+evaluator row by row.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 from typing import Dict, List, Mapping, Optional
+from zoneinfo import ZoneInfo
 
 import polars as pl
 
@@ -111,7 +113,7 @@ def _describe(kind: str, part: Part) -> pl.Expr:
     return pl.lit(f"{KIND_NAMES[kind]}(...)")
 
 
-def _lit_part(kind: str, value, dtype) -> Part:
+def _lit_part(value, dtype) -> Part:
     return Part(pl.lit(value, dtype=dtype), dtype)
 
 
@@ -190,17 +192,17 @@ def _value_to_val(value) -> Val:
     if isinstance(value, ErrorValue):
         val.error = pl.lit(f"{value.code}|{value.source}")
     elif isinstance(value, bool):
-        val.parts[BOOL] = _lit_part(BOOL, value, pl.Boolean())
+        val.parts[BOOL] = _lit_part(value, pl.Boolean())
     elif isinstance(value, int):
-        val.parts[INT] = _lit_part(INT, value, pl.Int64())
+        val.parts[INT] = _lit_part(value, pl.Int64())
     elif isinstance(value, float):
-        val.parts[FLOAT] = _lit_part(FLOAT, value, pl.Float64())
+        val.parts[FLOAT] = _lit_part(value, pl.Float64())
     elif isinstance(value, str):
-        val.parts[STR] = _lit_part(STR, value, pl.String())
+        val.parts[STR] = _lit_part(value, pl.String())
     elif isinstance(value, DateTime):
-        val.parts[DT] = _lit_part(DT, value.ns, pl.Int128())
+        val.parts[DT] = _lit_part(value.ns, pl.Int128())
     elif isinstance(value, bytes):
-        val.parts[BIN] = _lit_part(BIN, value, pl.Binary())
+        val.parts[BIN] = _lit_part(value, pl.Binary())
     elif isinstance(value, list):
         val.parts[LIST] = Part(pl.lit(True), pl.Boolean())  # only used through the row-wise path
     elif isinstance(value, Record):
@@ -466,7 +468,7 @@ def _numeric(op, lk, lp: Part, rk, rp: Part, nonzero: bool):
     if op == "+" and lk == STR:
         return STR, a + b, None
     if op in ("/", "//", "%"):
-        zero = pl.lit(False) if nonzero else b == 0
+        zero = pl.lit(False) if nonzero else (b == 0) & a.is_not_null()  # null / 0 is null
         error = None if nonzero else pl.when(zero).then(_error(DIVISOR_ZERO, _describe(rk, rp)))
         safe_b = pl.when(zero).then(pl.lit(1 if rk == INT else 1.0)).otherwise(b)  # no polars nulls or panics
         if lk == INT and rk == INT and op != "/":
