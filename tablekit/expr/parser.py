@@ -57,6 +57,11 @@ def parse_error(message: str) -> UserErrorException:
     return UserErrorException(message, ErrorCode.VALIDATION)
 
 
+def shown(text: str, limit: int = 300) -> str:
+    """A piece of source for a message: quoted, and cut if long."""
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + f" (and {len(text) - limit} more characters)"
+
+
 class Parser:
     def __init__(self, text: str):
         self.text = text
@@ -104,7 +109,7 @@ class Parser:
         self.nesting += 1
         if self.nesting > MAX_NESTING:
             raise parse_error(f"{PARSE_ERROR}: the expression is nested more than {MAX_NESTING} levels deep "
-                              f"(at character {self.pos + 1}). From source: {self.text!r}")
+                              f"(at character {self.pos + 1}). From source: {shown(self.text)}")
 
     def leave(self) -> None:
         self.nesting -= 1
@@ -378,7 +383,7 @@ class Parser:
             parsed = literals.scan_string(self.text, self.pos)
         except literals.BadEscape as exc:
             raise parse_error(f"{PARSE_ERROR}: {exc} in the string literal at character {self.pos + 1}. "
-                              f"From source: {self.text!r}") from None
+                              f"From source: {shown(self.text)}") from None
         if parsed is None:
             return None
         value, self.pos = parsed
@@ -404,7 +409,7 @@ def parse_filter(text: str) -> ast.Node:
             node, parser.pos = None, 0
         except RecursionError:  # belt and braces: the nesting limit should come first
             raise parse_error(f"{PARSE_ERROR}: the expression is nested too deeply. "
-                              f"From source: {source[:200]!r}") from None
+                              f"From source: {shown(source)}") from None
     rest_at = parser.pos if node is not None else 0
     if node is not None:
         parser.skip_ws()
@@ -414,7 +419,7 @@ def parse_filter(text: str) -> ast.Node:
     _check_rejected(node, parser.rejected)
     if ast.depth(node) > MAX_TREE_DEPTH:
         raise parse_error(f"{PARSE_ERROR}: the expression has more than {MAX_TREE_DEPTH} nested operations. "
-                          f"From source: {source[:200]!r}")
+                          f"From source: {shown(source)}")
     return node
 
 
@@ -461,5 +466,5 @@ def _unconsumed_message(source: str, at: int) -> str:
                 if text is not None:
                     hint = text
                 break
-    return (f"{PARSE_ERROR}. Unconsumed part: {rest!r}. From source: {source!r}. "
+    return (f"{PARSE_ERROR}. Unconsumed part: {shown(rest)}. From source: {shown(source)}. "
             f"At character {at + 1}: {hint}.")
