@@ -531,7 +531,8 @@ GRAMMAR_CHARS = list("()[]'\"\\ \t\n.,+-*/%<>=!&|~`#_0123456789abdefxXoOrRnN{}é
 
 
 @settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow], deadline=None)
-@given(st.one_of(st.text(max_size=60), st.lists(st.sampled_from(GRAMMAR_CHARS), max_size=40).map("".join)))
+@given(st.one_of(st.text(max_size=60), st.text(st.characters(exclude_categories=[]), max_size=20),
+                 st.lists(st.sampled_from(GRAMMAR_CHARS), max_size=40).map("".join)))
 def test_parser_only_ever_raises_user_errors(text):
     try:
         node = parse_filter(text)
@@ -539,6 +540,10 @@ def test_parser_only_ever_raises_user_errors(text):
         assert exc.error_code == ErrorCode.VALIDATION and PARSE in exc.message
         return
     assert parse_filter(to_text(node)) == node
+    try:  # and what parses compiles, and runs without anything but mltable's errors
+        kept_ids(BASIC, text)
+    except FILTER_ERRORS:
+        pass
 
 
 FRAME_COLUMNS = {

@@ -400,6 +400,10 @@ def parse_filter(text: str) -> ast.Node:
         raise parse_error(f"{PARSE_ERROR}: the expression must be a string, not {type(text).__name__}")
     if len(text) > MAX_LENGTH:
         raise parse_error(f"{PARSE_ERROR}: the expression is longer than {MAX_LENGTH} characters")
+    surrogate = re.search(r"[\ud800-\udfff]", text)
+    if surrogate:  # not valid Unicode text: mltable cannot even receive it
+        raise parse_error(f"{PARSE_ERROR}: the expression holds a lone surrogate character at position "
+                          f"{surrogate.start() + 1}, which is not valid Unicode text")
     source = text.strip(TRIMMED)
     parser = Parser(source)
     with deep_recursion():
