@@ -276,6 +276,9 @@ def test_error_messages_say_what_and_where():
         parse_filter("x in [1]")
     assert "'in' and 'is' are not supported" in info.value.message
     with pytest.raises(BaseUserError) as info:
+        parse_filter('s == "\ud800"')
+    assert PARSE in info.value.message and "surrogate" in info.value.message
+    with pytest.raises(BaseUserError) as info:
         parse_filter('"\\x4"')
     assert PARSE in info.value.message and "\\x" in info.value.message
 
@@ -419,7 +422,7 @@ def test_plain_filters_compile_to_plain_polars():
     assert "python_udf" in str(expr) or "map" in str(expr).lower()
 
 
-def test_runtime_errors_are_user_errors_in_eager_and_lazy_polars():
+def test_runtime_errors_keep_mltable_classes_in_eager_and_lazy_polars():
     frame = load_frame("filter_divzero.csv")
     for lazy in (False, True):
         with pytest.raises(ExecutionError) as info:
