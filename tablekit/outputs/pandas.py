@@ -159,18 +159,11 @@ def _rslex_column(series: pl.Series, arrow_type: pa.DataType):
 
 # -- columns without a source type (CSV, JSON lines, converted columns) -------------
 
-def _lists_to_objects(column: pa.Array) -> np.ndarray:
-    values = np.empty(len(column), dtype=object)
-    values[:] = column.to_pylist()  # mltable gives Python lists, not numpy arrays
-    return values
-
-
 def _via_arrow(series: pl.Series, dates_as_datetime: bool):
     column = series.to_arrow()
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
-    if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
-        return _lists_to_objects(column)
+    # lists come out as numpy arrays (ints with nulls as floats), as mltable gives them
     if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
         return strings_to_objects(column)
     return column.to_pandas(date_as_object=not dates_as_datetime, coerce_temporal_nanoseconds=True)

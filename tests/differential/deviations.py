@@ -244,3 +244,14 @@ DEVIATIONS["jsonl.nested_take"] = Deviation(
     reason=_JSON_SKIP_REASON + " (obj keeps the file's struct fields, mixed keeps the file's list type)",
     check=expect_frame(columns=["id", "arr", "obj", "mixed"], dtypes=["int64", "object", "object", "object"],
                        values={"obj": [{"dict": {"k": None, "n": None}}, None], "mixed": [None, None]}))
+_ACROSS_FILES = ("mltable types a JSON column per file and lets pandas concatenate the files, so a column that "
+                 "is int in one file and string in another becomes a mixed object column; tablekit unifies the "
+                 "column's type across files (here: strings), so every value in a column has one type")
+DEVIATIONS["jsonl.first_value_type_files"] = Deviation(
+    reason=_ACROSS_FILES,
+    check=expect_frame(columns=["v", "w"], dtypes=["object", "float64"],
+                       values={"v": [{"str": "1"}, {"str": "x"}], "w": [{"float": 1.5}, {"float": 2.0}]}))
+DEVIATIONS["jsonl.first_value_type_files_reversed"] = Deviation(
+    reason=_ACROSS_FILES,
+    check=expect_frame(columns=["v", "w"], dtypes=["object", "float64"],
+                       values={"v": [{"str": "x"}, {"str": "1"}], "w": [{"float": 2.0}, {"float": 1.5}]}))
