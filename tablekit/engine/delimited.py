@@ -35,8 +35,16 @@ class RawFile:
     frame: pl.DataFrame
 
 
-def _positional(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.rename({old: f"c{i}" for i, old in enumerate(frame.columns)})
+def _positional(frame: pl.DataFrame, positions: Optional[List[int]] = None) -> pl.DataFrame:
+    positions = positions if positions is not None else range(frame.width)
+    return frame.rename({old: f"c{i}" for i, old in zip(positions, frame.columns)})
+
+
+def first_record(file: SourceFile, options: ReadDelimited) -> List[Optional[str]]:
+    """The first record of a file (its header line), read from its first bytes."""
+    data = read_head_bytes(file, 1)
+    records = tokenize(decode(data, options.encoding, file.display), options.delimiter[:1] or ",", False)
+    return records[0] if records else []
 
 
 def _records_frame(records: List[list]) -> pl.DataFrame:
@@ -93,8 +101,10 @@ def _needs_exact_parser(frame: pl.DataFrame, options: ReadDelimited, crlf: bool,
 
 
 def read_raw(file: SourceFile, file_index: int, options: ReadDelimited,
-             max_lines: Optional[int] = None) -> RawFile:
-    """Parse one file into string columns.  ``max_lines`` bounds the lines read."""
+             max_lines: Optional[int] = None, positions: Optional[List[int]] = None) -> RawFile:
+    """Parse one file into string columns.  ``max_lines`` bounds the lines read;
+    ``positions`` keeps only those columns (named c<position>), which polars then
+    does not materialize at all."""
     utf8 = is_utf8_family(options.encoding)
     delimiter = options.delimiter[:1] or ","  # mltable splits on the first character only
     data: Optional[bytes] = None
@@ -107,14 +117,14 @@ def read_raw(file: SourceFile, file_index: int, options: ReadDelimited,
         try:
             frame = pl.read_csv(
                 source, has_header=False, infer_schema=False, separator=delimiter,
-                quote_char='"', raise_if_empty=False,
+                quote_char='"', raise_if_empty=False, columns=positions,
                 n_rows=max_lines, encoding="utf8")
             head = data[:4096] if data is not None else file.source.read_bytes(file.path, 0, 4096)
             crlf = b"\r\n" in head
             lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1) \
                 if data is not None else line_count.result()
             if not _needs_exact_parser(frame, options, crlf, lines):
-                return RawFile(file_index, _positional(frame))
+                return RawFile(file_index, _positional(frame, positions))
         except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, pl.exceptions.ShapeError):
             pass  # polars cannot parse it as mltable would: use the exact parser
     if data is None:
@@ -123,7 +133,11 @@ def read_raw(file: SourceFile, file_index: int, options: ReadDelimited,
     records = tokenize(text, delimiter, options.support_multi_line)
     if max_lines is not None:
         records = records[:max_lines]
-    return RawFile(file_index, _records_frame(records))
+    frame = _records_frame(records)
+    if positions is not None:
+        frame = frame.select([pl.col(f"c{i}") if f"c{i}" in frame.columns else pl.lit(None, pl.String).alias(f"c{i}")
+                              for i in positions])
+    return RawFile(file_index, frame)
 
 
 # -- headers -------------------------------------------------------------------
@@ -142,6 +156,16 @@ def header_names(header_row: Sequence[Optional[str]], width: int) -> List[str]:
         seen.add(name)
         names.append(name)
     return names
+
+
+def projected_frames(raws: List[RawFile], header_mode: str, names: dict) -> List[pl.DataFrame]:
+    """Like named_frames, for files read with only some columns: ``names`` maps c<position> to names."""
+    frames = []
+    for position, raw in enumerate(raws):
+        has_header = header_mode == "all_files_same_headers" or (header_mode == "from_first_file" and position == 0)
+        frame = raw.frame.slice(1) if has_header else raw.frame
+        frames.append(frame.rename({c: names[c] for c in frame.columns}))
+    return frames
 
 
 def named_frames(raws: List[RawFile], header_mode: str) -> List[pl.DataFrame]:

@@ -78,21 +78,49 @@ def _concat(frames: List[pl.DataFrame]) -> pl.DataFrame:
 
 # -- delimited -----------------------------------------------------------------
 
+def _csv_projection(scan: Scan, chosen) -> Optional[Dict[str, str]]:
+    """{c<position>: name} of the needed columns, when names are positions of the first file's header.
+
+    None (read every column) when all columns are needed, when the header mode
+    names columns per file, or when a needed name is not in the header (it may
+    be a ragged row's extra Column<n>, or unknown: reading all keeps errors right).
+    """
+    options: ReadDelimited = scan.read
+    if scan.columns is None or not chosen or options.header == "all_files_different_headers":
+        return None
+    if options.header == "no_header":
+        width = len(delimited.first_record(chosen[0][1], options))
+        names = [f"Column{i + 1}" for i in range(width)]
+    else:
+        row = delimited.first_record(chosen[0][1], options)
+        names = delimited.header_names(row, len(row))
+    wanted = set(scan.columns) - ({options.path_column} if options.include_path_column else set())
+    if not wanted or not wanted <= set(names) or len(wanted) == len(names):
+        return None
+    return {f"c{i}": name for i, name in enumerate(names) if name in wanted}
+
+
 def scan_delimited(scan: Scan, files: Sequence[SourceFile]) -> ScanResult:
     options: ReadDelimited = scan.read
     sample_size = options.infer_column_types.sample_size
     max_lines = None
     if scan.limit is not None and scan.predicate is None:
         max_lines = max(scan.limit, sample_size) + 1  # + a header line; inference still sees its sample
+    chosen = _select_files(files, scan.partitions)
+    projection = _csv_projection(scan, chosen)
+    positions = sorted(int(c[1:]) for c in projection) if projection else None
     raws = []
     rows = 0
-    for index, file in _select_files(files, scan.partitions):
-        raw = delimited.read_raw(file, index, options, max_lines)
+    for index, file in chosen:
+        raw = delimited.read_raw(file, index, options, max_lines, positions)
         raws.append(raw)
         rows += raw.frame.height
         if max_lines is not None and rows >= max_lines + len(raws):
             break
-    frames = delimited.named_frames(raws, options.header)
+    if projection:
+        frames = delimited.projected_frames(raws, options.header, projection)
+    else:
+        frames = delimited.named_frames(raws, options.header)
     if options.empty_as_string:
         frames = [f.with_columns(pl.all().fill_null("")) for f in frames]
     sample = delimited.combine([f.head(sample_size) for f in frames]).head(sample_size)
