@@ -144,14 +144,24 @@ def _tagged_row_group(layout: ParquetLayout, row_group: int, index: int, partiti
             .with_columns(pl.lit(index, dtype=pl.UInt32).alias(partition_column)))
 
 
+def _untagged(layouts: Sequence[ParquetLayout]) -> pl.LazyFrame:
+    """All files without partition tags: one polars scan when the files agree on their schema."""
+    plain = all(not pa.types.is_dictionary(f.type) for layout in layouts for f in layout.schema)
+    if plain and all(layout.schema.equals(layouts[0].schema) for layout in layouts):
+        return pl.scan_parquet([layout.file.path for layout in layouts])
+    return pl.concat([_read(layout) for layout in layouts], how="diagonal_relaxed")
+
+
 def scan(layouts: Sequence[ParquetLayout], partitions: Optional[Sequence[int]],
-         partition_column: str) -> Optional[pl.LazyFrame]:
+         partition_column: str, tag: bool = True) -> Optional[pl.LazyFrame]:
     """The rows of the given row groups (all when ``partitions`` is None), files
     concatenated with their columns unioned in first-seen order.
 
     polars runs the per-file scans in parallel and pushes column selection and
     predicates into each of them.  None when there is nothing to read.
     """
+    if partitions is None and not tag:
+        return _untagged(layouts) if layouts else None
     if partitions is None:
         scans = [_tagged_file(layout, partition_column) for layout in layouts]
     else:

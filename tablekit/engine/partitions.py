@@ -9,6 +9,7 @@ only the partitions its rows come from.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from tablekit.engine import parquet
 from tablekit.engine.execute import execute
@@ -32,7 +33,9 @@ def source_partition_count(plan: Plan) -> int:
 def partition_count(plan: Plan) -> int:
     count = source_partition_count(plan)
     if any(isinstance(step, Take) for step in plan.steps):
-        result = execute(optimize(plan))  # a take keeps the partitions its rows come from
+        tagged = optimize(plan)
+        tagged = replace(tagged, scan=replace(tagged.scan, tag_partitions=True))
+        result = execute(tagged)  # a take keeps the partitions its rows come from
         return result.frame.get_column(PARTITION).n_unique() if PARTITION in result.frame.columns else 0
     for step in plan.steps:
         if isinstance(step, SelectPartitions):

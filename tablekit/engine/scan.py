@@ -149,7 +149,7 @@ def scan_parquet(scan: Scan, files: Sequence[SourceFile]) -> ScanResult:
     partitions = scan.partitions
     if partitions is not None:
         partitions = selected_partitions(partitions, sum(layout.partition_count for layout in layouts))
-    lazy = parquet.scan(layouts, partitions, PARTITION)
+    lazy = parquet.scan(layouts, partitions, PARTITION, scan.tag_partitions)
     if lazy is None:
         return ScanResult(pl.DataFrame())
     if options.include_path_column:

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from tablekit.expr import ast, runtime
+from tablekit.expr.fast import truthy_predicate
 from tablekit.expr.evaluate import evaluate, first_error_inside
 from tablekit.expr.limits import deep_recursion
 from tablekit.expr.values import (BOOLEAN_OP_INVALID, DIVISOR_ZERO, FIELD_OF_NON_RECORD, INT64_MAX,
@@ -650,6 +651,9 @@ def compile_filter(node, schema: Mapping[str, object]) -> pl.Expr:
     predicate raises tablekit's UserErrorException for the first such row
     while being evaluated (as mltable raises at materialization).
     """
+    simple = truthy_predicate(node, schema)
+    if simple is not None:
+        return simple.fill_null(False)
     with deep_recursion():
         compiler = Compiler(schema)
         try:

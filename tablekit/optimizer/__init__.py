@@ -11,6 +11,7 @@ from tablekit.optimizer.push_filter import push_filter
 from tablekit.optimizer.push_limit import push_limit
 from tablekit.optimizer.push_partitions import push_partitions
 from tablekit.optimizer.prune_columns import prune_columns
+from tablekit.optimizer.untag_partitions import untag_partitions
 from tablekit.plan.nodes import ListFiles, PhysicalPlan, Plan, Scan
 
 RULES = (
@@ -19,6 +20,7 @@ RULES = (
     push_filter,
     push_limit,
     prune_columns,
+    untag_partitions,
 )
 
 

@@ -157,7 +157,8 @@ class Scan:
 
     columns: read only these (None: all); predicate: filter expression applied
     while reading; limit: stop after this many rows (counted before any step
-    that follows the scan); partitions: only these partitions.
+    that follows the scan); partitions: only these partitions; tag_partitions:
+    whether rows carry their partition index.
     """
 
     read: Read
@@ -165,6 +166,7 @@ class Scan:
     predicate: Optional[str] = None
     limit: Optional[int] = None
     partitions: Optional[Tuple[int, ...]] = None
+    tag_partitions: bool = True  # tag rows with their partition (sampling, select_partitions need it)
 
 
 @dataclass(frozen=True)
