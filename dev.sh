@@ -12,8 +12,7 @@ setup() {
     if [ ! -x "$VENV/bin/python" ]; then
         "$PYTHON" -m venv "$VENV"
     fi
-    # The recorded mltable fixtures were made with pandas 2.3.3; tests pin it (tablekit itself
-    # supports pandas 2 and 3, see docs/pandas-versions.md).
+    # The recorded mltable fixtures were made with pandas 2.3.3, so the tests pin it.
     if ! "$VENV/bin/python" -c "import tablekit, pytest, hypothesis" 2>/dev/null \
         || [ pyproject.toml -nt "$VENV/.installed" ] || [ tests/constraints.txt -nt "$VENV/.installed" ]; then
         "$VENV/bin/python" -m pip install --quiet --upgrade pip

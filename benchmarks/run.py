@@ -26,6 +26,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from generate import paths_for  # noqa: E402  (the generator names the data files)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 VENV_PY = os.path.join(REPO, ".venv", "bin", "python")
@@ -70,15 +73,7 @@ NOTES = {
 # data paths
 # --------------------------------------------------------------------------
 def data_paths(rows: int) -> dict:
-    d = os.path.join(DATA_ROOT, f"rows_{rows}")
-    return {
-        "dir": d,
-        "csv": os.path.join(d, "data.csv"),
-        "parquet_dir": os.path.join(d, "parquet"),
-        "parquet_pattern": os.path.join(d, "parquet", "*.parquet"),
-        "jsonl": os.path.join(d, "data.jsonl"),
-        "manifest": os.path.join(d, "manifest.json"),
-    }
+    return paths_for(DATA_ROOT, rows)
 
 
 # --------------------------------------------------------------------------
