@@ -34,6 +34,10 @@ DATETIME_FORMATS = (
 )
 
 
+# every layout above starts like this; a cheap test before trying each layout
+DATE_SHAPE = r"^\s*\d{1,4}[-/]\d{1,2}[-/]\d{1,4}"
+
+
 def _all_match(values: pl.Series, pattern: str) -> bool:
     return bool(values.str.contains(pattern).all())
 
@@ -74,7 +78,7 @@ def infer_kind(values: pl.Series):
         return INT if as_int.null_count() == 0 else FLOAT
     if _all_match(values, FLOAT_PATTERN):
         return FLOAT
-    formats = datetime_formats(values)
+    formats = datetime_formats(values) if _all_match(values, DATE_SHAPE) else ()
     if formats:
         return (DATETIME, formats)
     return STRING
