@@ -2,8 +2,9 @@
 what the optimizer pushed down (columns, predicate, limit, partitions).
 
 Every scan returns one polars DataFrame whose hidden column PARTITION holds
-each row's partition index (the file it came from), which sampling and
-select_partitions need.
+each row's partition index (its file for delimited and JSON-lines files, its
+row group for parquet), which sampling and select_partitions need; a scan
+with ``tag_partitions=False`` may leave it out.
 """
 from __future__ import annotations
 
