@@ -114,3 +114,20 @@ def test_parquet_filter_prunes_row_groups(tmp_path):
     df = table.to_pandas_dataframe()
     assert df["k"].tolist() == list(range(9500, 10_000))
     assert optimize(table._plan).scan.columns == ("k",)
+
+
+def test_parquet_sample_drawn_while_reading_matches_engine_sampling(tmp_path):
+    import pyarrow.parquet as pq
+
+    for i in range(3):
+        pq.write_table(pa.table({"k": list(range(i * 5000, (i + 1) * 5000))}), tmp_path / f"p{i}.parquet",
+                       row_group_size=1500)
+    table = mltable.from_parquet_files([{"folder": str(tmp_path)}])
+    pushed = table.take_random_sample(0.2, seed=11)
+    assert optimize(pushed._plan).scan.sample == (11, 0.2, 0.0)
+    in_engine = table.take(10**9).take_random_sample(0.2, seed=11)  # take keeps the sample in the engine
+    assert optimize(in_engine._plan).scan.sample is None
+    assert sorted(pushed.to_pandas_dataframe()["k"]) == sorted(in_engine.to_pandas_dataframe()["k"])
+    a, b = table.random_split(0.3, seed=5)
+    ka, kb = set(a.to_pandas_dataframe()["k"]), set(b.to_pandas_dataframe()["k"])
+    assert not ka & kb and len(ka | kb) == 15000

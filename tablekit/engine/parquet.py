@@ -12,10 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
+import numpy as np
 import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from tablekit.engine import sample
 from tablekit.errors import ErrorCode, data_error
 from tablekit.sources import SourceFile
 
@@ -125,16 +127,16 @@ def _read(layout: ParquetLayout, **options) -> pl.LazyFrame:
     return lazy.with_columns(pl.col(dictionaries).cast(pl.String)) if dictionaries else lazy
 
 
-def _tagged_file(layout: ParquetLayout, partition_column: str) -> pl.LazyFrame:
+def _tagged_file(layout: ParquetLayout, partition_column: str, keep_row_index: bool = False) -> pl.LazyFrame:
     """A whole file, each row tagged with its row group's global index."""
     if len(layout.row_group_rows) <= 1:
-        return _read(layout).with_columns(
-            pl.lit(layout.first_partition, dtype=pl.UInt32).alias(partition_column))
+        lazy = _read(layout, row_index_name=ROW_INDEX) if keep_row_index else _read(layout)
+        return lazy.with_columns(pl.lit(layout.first_partition, dtype=pl.UInt32).alias(partition_column))
     starts = pl.Series([layout.row_group_start(i) for i in range(len(layout.row_group_rows))], dtype=pl.UInt32)
     row_group = pl.lit(starts).search_sorted(pl.col(ROW_INDEX), side="right").cast(pl.UInt32) - 1
-    return (_read(layout, row_index_name=ROW_INDEX)
-            .with_columns((row_group + layout.first_partition).alias(partition_column))
-            .drop(ROW_INDEX))
+    lazy = (_read(layout, row_index_name=ROW_INDEX)
+            .with_columns((row_group + layout.first_partition).alias(partition_column)))
+    return lazy if keep_row_index else lazy.drop(ROW_INDEX)
 
 
 def _tagged_row_group(layout: ParquetLayout, row_group: int, index: int, partition_column: str) -> pl.LazyFrame:
@@ -167,6 +169,29 @@ def scan(layouts: Sequence[ParquetLayout], partitions: Optional[Sequence[int]],
     else:
         scans = [_tagged_row_group(layout, row_group, index, partition_column)
                  for layout, row_group, index in _selected_row_groups(layouts, partitions)]
+    if not scans:
+        return None
+    return scans[0] if len(scans) == 1 else pl.concat(scans, how="diagonal_relaxed")
+
+
+def _sampled_rows(layout: ParquetLayout, seed: int, upper: float, lower: float) -> np.ndarray:
+    """Positions in the file of the rows the sample keeps, row group by row group."""
+    kept = [np.flatnonzero(sample.keep_mask(seed, [(layout.first_partition + i, rows)], upper, lower))
+            + layout.row_group_start(i) for i, rows in enumerate(layout.row_group_rows)]
+    return np.concatenate(kept) if kept else np.empty(0, dtype=np.int64)
+
+
+def sampled_scan(layouts: Sequence[ParquetLayout], drawn: Tuple[int, float, float],
+                 partition_column: str, tag: bool) -> Optional[pl.LazyFrame]:
+    """Only the sampled rows of every file (see optimizer.push_sample), tagged if asked."""
+    seed, upper, lower = drawn
+    scans = []
+    for layout in layouts:
+        rows = _sampled_rows(layout, seed, upper, lower)
+        lazy = (_tagged_file(layout, partition_column, keep_row_index=True) if tag
+                else _read(layout, row_index_name=ROW_INDEX))
+        wanted = pl.lit(pl.Series(rows, dtype=pl.UInt32).implode())
+        scans.append(lazy.filter(pl.col(ROW_INDEX).is_in(wanted)).drop(ROW_INDEX))
     if not scans:
         return None
     return scans[0] if len(scans) == 1 else pl.concat(scans, how="diagonal_relaxed")

@@ -150,7 +150,10 @@ def scan_parquet(scan: Scan, files: Sequence[SourceFile]) -> ScanResult:
     partitions = scan.partitions
     if partitions is not None:
         partitions = selected_partitions(partitions, sum(layout.partition_count for layout in layouts))
-    lazy = parquet.scan(layouts, partitions, PARTITION, scan.tag_partitions)
+    if scan.sample is not None:
+        lazy = parquet.sampled_scan(layouts, scan.sample, PARTITION, scan.tag_partitions)
+    else:
+        lazy = parquet.scan(layouts, partitions, PARTITION, scan.tag_partitions)
     if lazy is None:
         return ScanResult(pl.DataFrame())
     if options.include_path_column:
@@ -165,7 +168,9 @@ def scan_parquet(scan: Scan, files: Sequence[SourceFile]) -> ScanResult:
         lazy = lazy.filter(compile_predicate(scan.predicate, lazy.collect_schema()))
     if scan.limit is not None:
         lazy = lazy.head(scan.limit)
-    return ScanResult(lazy.collect(), parquet.arrow_types(layouts))
+    # the streaming engine keeps memory to a few row groups when most rows are dropped while reading
+    frame = lazy.collect(engine="streaming") if scan.sample is not None else lazy.collect()
+    return ScanResult(frame, parquet.arrow_types(layouts))
 
 
 # -- JSON lines ----------------------------------------------------------------

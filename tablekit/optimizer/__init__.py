@@ -10,6 +10,7 @@ from tablekit.optimizer.merge_take_skip import merge_take_skip
 from tablekit.optimizer.push_filter import push_filter
 from tablekit.optimizer.push_limit import push_limit
 from tablekit.optimizer.push_partitions import push_partitions
+from tablekit.optimizer.push_sample import push_sample
 from tablekit.optimizer.prune_columns import prune_columns
 from tablekit.optimizer.untag_partitions import untag_partitions
 from tablekit.plan.nodes import ListFiles, PhysicalPlan, Plan, Scan
@@ -18,6 +19,7 @@ RULES = (
     merge_take_skip,
     push_partitions,
     push_filter,
+    push_sample,
     push_limit,
     prune_columns,
     untag_partitions,

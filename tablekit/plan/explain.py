@@ -22,6 +22,9 @@ def explain(plan: Plan) -> str:
         lines.append(f"  predicate: {scan.predicate}")
     if scan.limit is not None:
         lines.append(f"  limit: first {scan.limit} rows")
+    if scan.sample is not None:
+        seed, upper, lower = scan.sample
+        lines.append(f"  sample: rows with draw in [{lower}, {upper}) for seed {seed}, chosen before reading")
     if scan.partitions is not None:
         lines.append(f"  partitions: {list(scan.partitions)}")
     for step in physical.steps:

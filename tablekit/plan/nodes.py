@@ -167,6 +167,7 @@ class Scan:
     limit: Optional[int] = None
     partitions: Optional[Tuple[int, ...]] = None
     tag_partitions: bool = True  # tag rows with their partition (sampling, select_partitions need it)
+    sample: Optional[Tuple[int, float, float]] = None  # (seed, upper, lower): rows drawn while reading
 
 
 @dataclass(frozen=True)
