@@ -140,6 +140,33 @@ def read_raw(file: SourceFile, file_index: int, options: ReadDelimited,
     return RawFile(file_index, frame)
 
 
+def read_typed(file: SourceFile, options: ReadDelimited, positions: List[int], kinds: dict,
+               has_header: bool) -> Optional[pl.DataFrame]:
+    """A whole file with its number columns parsed by polars directly (c<position> names).
+
+    Used once the sample has fixed the kinds: numbers then never exist as
+    strings.  None when polars meets anything it would read differently from
+    mltable (a value that does not fit, ragged or multi-line records, blank
+    lines); the caller then reads the file as strings.
+    """
+    numbers = {f"column_{p}": pl.Int64 if kinds.get(p) == inference.INT else pl.Float64
+               for p in positions if kinds.get(p) in (inference.INT, inference.FLOAT)}
+    line_count = _POOL.submit(count_lines, file)
+    try:
+        frame = pl.read_csv(file.path, has_header=False, skip_rows=1 if has_header else 0, infer_schema=False,
+                            separator=options.delimiter[:1], quote_char='"', raise_if_empty=False,
+                            columns=positions, schema_overrides=numbers, encoding="utf8")
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, pl.exceptions.ShapeError,
+            pl.exceptions.ColumnNotFoundError):  # e.g. records wider than the first one
+        line_count.cancel()
+        return None
+    crlf = b"\r\n" in file.source.read_bytes(file.path, 0, 4096)
+    data_lines = line_count.result() - (1 if has_header else 0)
+    if frame.width != len(positions) or _needs_exact_parser(frame, options, crlf, data_lines):
+        return None
+    return frame.rename({old: f"c{p}" for p, old in zip(positions, frame.columns)})
+
+
 # -- headers -------------------------------------------------------------------
 
 def header_names(header_row: Sequence[Optional[str]], width: int) -> List[str]:

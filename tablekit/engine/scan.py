@@ -101,14 +101,56 @@ def _csv_projection(scan: Scan, chosen) -> Optional[Dict[str, str]]:
     return {f"c{i}": name for i, name in enumerate(names) if name in wanted}
 
 
+def _typed_single_file(scan: Scan, chosen, projection) -> Optional[pl.DataFrame]:
+    """Fast path for a full read of one UTF-8 file: infer from its first rows, then let polars
+    parse the number columns directly.  None when it does not apply or the file needs care."""
+    options: ReadDelimited = scan.read
+    spec = options.infer_column_types
+    if (len(chosen) != 1 or scan.limit is not None or options.empty_as_string
+            or options.header not in ("all_files_same_headers", "no_header", "from_first_file")
+            or options.encoding not in ("utf8", "ascii") or len(options.delimiter[:1].encode()) != 1):
+        return None
+    index, file = chosen[0]
+    positions = sorted(int(c[1:]) for c in projection) if projection else None
+    head = delimited.read_raw(file, index, options, spec.sample_size + 1, positions)
+    if projection:
+        head_frame, = delimited.projected_frames([head], options.header, projection)
+        names = projection
+    else:
+        head_frame, = delimited.named_frames([head], options.header)
+        names = {raw: name for raw, name in zip(head.frame.columns, head_frame.columns)}
+    kinds = delimited.infer_types(head_frame.head(spec.sample_size), options)
+    by_position = {int(raw[1:]): kinds[name] for raw, name in names.items()}
+    frame = delimited.read_typed(file, options, sorted(by_position), by_position,
+                                 has_header=options.header != "no_header")
+    if frame is None:
+        return None
+    frame = frame.rename(names)
+    if scan.columns is not None:
+        frame = frame.select([c for c in frame.columns if c in set(scan.columns)])
+    frame = delimited.type_columns(frame, kinds)
+    if options.include_path_column:
+        frame = _with_path(frame, options.path_column, file.display)
+    return frame.with_columns(pl.lit(index, dtype=pl.UInt32).alias(PARTITION))
+
+
 def scan_delimited(scan: Scan, files: Sequence[SourceFile]) -> ScanResult:
+    options: ReadDelimited = scan.read
+    chosen = _select_files(files, scan.partitions)
+    projection = _csv_projection(scan, chosen)
+    typed = _typed_single_file(scan, chosen, projection)
+    if typed is not None:
+        return ScanResult(_finish(typed, scan, options.path_column))
+    return ScanResult(_finish(_strings_then_typed(scan, files, chosen, projection), scan, options.path_column))
+
+
+def _strings_then_typed(scan: Scan, files, chosen, projection) -> pl.DataFrame:
+    """Every file read as strings, typed after inference over the combined first rows."""
     options: ReadDelimited = scan.read
     sample_size = options.infer_column_types.sample_size
     max_lines = None
     if scan.limit is not None and scan.predicate is None:
         max_lines = max(scan.limit, sample_size) + 1  # + a header line; inference still sees its sample
-    chosen = _select_files(files, scan.partitions)
-    projection = _csv_projection(scan, chosen)
     positions = sorted(int(c[1:]) for c in projection) if projection else None
     raws = []
     rows = 0
@@ -136,9 +178,7 @@ def scan_delimited(scan: Scan, files: Sequence[SourceFile]) -> ScanResult:
             frame = _with_path(frame, options.path_column, files[raw.file_index].display)
         frame = frame.with_columns(pl.lit(raw.file_index, dtype=pl.UInt32).alias(PARTITION))
         typed.append(frame)
-    combined = _concat(typed)
-    # names were pruned before typing; the path column may still need pruning
-    return ScanResult(_finish(combined, scan, options.path_column))
+    return _concat(typed)
 
 
 # -- parquet -------------------------------------------------------------------

@@ -116,6 +116,8 @@ CASES = {
     "ragged": Case(_read("ragged.csv"), note="short rows -> null; long rows -> Column4, Column5"),
     "ragged_first_long": Case(_read("ragged_first_long.csv")),
     "ragged_no_header": Case(_read("ragged.csv", "header='no_header'")),
+    "ragged_after_sample": Case(_read("wide_after_sample.csv"),
+                                note="a wider record after the 200-row sample still adds Column3"),
     "dup_headers": Case(_read("dup_headers.csv"), note="duplicates get suffixes; clash with existing a_1"),
     "empty_header": Case(_read("empty_header.csv"), note="empty header -> Column<position>"),
     "whitespace_header": Case(_read("whitespace_header.csv"), note="header names with spaces"),
