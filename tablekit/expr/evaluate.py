@@ -49,13 +49,18 @@ def _is_nan(value) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-def compare(op: str, a, b):
+def _error_or_null(a, b):
+    """What a binary operation gives before looking at its operands: the first error, else null if any is null."""
     if isinstance(a, ErrorValue):
         return a
     if isinstance(b, ErrorValue):
         return b
-    if a is None or b is None:
-        return None
+    return None
+
+
+def compare(op: str, a, b):
+    if isinstance(a, ErrorValue) or isinstance(b, ErrorValue) or a is None or b is None:
+        return _error_or_null(a, b)
     c = _partial_order(a, b)
     if c is None:  # IEEE: NaN is unordered against everything, even across types
         return op == "!="
@@ -110,12 +115,8 @@ def _power(x: float, y: float) -> float:
 
 
 def arithmetic(op: str, a, b):
-    if isinstance(a, ErrorValue):
-        return a
-    if isinstance(b, ErrorValue):
-        return b
-    if a is None or b is None:
-        return None
+    if isinstance(a, ErrorValue) or isinstance(b, ErrorValue) or a is None or b is None:
+        return _error_or_null(a, b)
     if op == "+":
         if isinstance(a, str):
             return a + b if isinstance(b, str) else error(VALUE_WRONG_KIND, b)
