@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import os
 import random
-from dataclasses import replace
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from tablekit.engine.execute import execute
 from tablekit.engine.partitions import partition_count
@@ -24,7 +23,7 @@ from tablekit.plan import yaml as plan_yaml
 from tablekit.plan.nodes import (ConvertColumnTypes, DropColumns, Filter, InferTypes, KeepColumns, PathEntry,
                                  Plan, ReadDelimited, ReadJsonLines, ReadParquet, Sample, SelectPartitions, Skip,
                                  Take, TakeRandomSample)
-from tablekit.types import DataType, MLTableFileEncoding, MLTableHeaders, column_type_mappings
+from tablekit.types import MLTableFileEncoding, MLTableHeaders, column_type_mappings
 
 PATH_KINDS = ("file", "folder", "pattern")
 # After these steps mltable hands rows through its own value model (rslex values):

@@ -9,7 +9,7 @@ column becomes 2, 'abc' null), as mltable does.
 """
 from __future__ import annotations
 
-from typing import Dict, List
+from typing import Dict
 
 import polars as pl
 

@@ -11,7 +11,7 @@ import math
 from typing import Callable, Mapping
 
 from tablekit.expr import ast
-from tablekit.expr.values import (BOOLEAN_OP_INVALID, DIVISOR_ZERO, FIELD_OF_NON_RECORD, INT64_MAX,
+from tablekit.expr.values import (BOOLEAN_OP_INVALID, DIVISOR_ZERO, FIELD_OF_NON_RECORD,
                                   INT64_MIN, NUMERIC_VALUE_REQUIRED, VALUE_WRONG_KIND, WRONG_ARGUMENT_COUNT,
                                   DateTime, ErrorValue, Record, describe, error, is_number, make_datetime, rank)
 

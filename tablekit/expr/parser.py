@@ -37,7 +37,6 @@ from tablekit.errors import ErrorCode, UserErrorException
 from tablekit.expr import ast, literals
 from tablekit.expr.evaluate import evaluate
 from tablekit.expr.limits import MAX_LENGTH, MAX_NESTING, MAX_TREE_DEPTH, deep_recursion
-from tablekit.expr.values import ErrorValue
 
 WHITESPACE = " \t\r\n"
 # What Rust's str::trim() removes (mltable trims the source before parsing).

@@ -24,7 +24,7 @@ use the same trick through a table of the days between the first and last.
 """
 from __future__ import annotations
 
-from typing import Dict, Optional
+from typing import Optional
 
 import numpy as np
 import pandas as pd
