@@ -131,3 +131,15 @@ def test_parquet_sample_drawn_while_reading_matches_engine_sampling(tmp_path):
     a, b = table.random_split(0.3, seed=5)
     ka, kb = set(a.to_pandas_dataframe()["k"]), set(b.to_pandas_dataframe()["k"])
     assert not ka & kb and len(ka | kb) == 15000
+
+
+@pytest.mark.parametrize("text, lines", [("a\n1\n", 2), ("a\n1", 2), ("a\r\n1\r\n\r\n", 3), ("x", 1)])
+def test_count_lines(tmp_path, text, lines):
+    from tablekit.engine.delimited import count_lines
+    from tablekit.sources import resolve_paths
+    from tablekit.plan.nodes import PathEntry
+
+    path = tmp_path / "f.csv"
+    path.write_bytes(text.encode())
+    file, = resolve_paths([PathEntry("file", str(path))], str(tmp_path))
+    assert count_lines(file) == lines
