@@ -10,8 +10,6 @@ and run on the parsed data, so ordinary files pay almost nothing for them.
 from __future__ import annotations
 
 import io
-import mmap
-import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import List, Optional, Sequence
@@ -80,29 +78,22 @@ def read_head_bytes(file: SourceFile, lines: int) -> bytes:
 
 
 def count_lines(file: SourceFile) -> int:
-    """Lines in a file (a last line without a line break counts)."""
-    if file.size and os.path.isfile(file.path):
-        lines, last = _count_mapped(file.path)
-    else:
-        lines, last = 0, b"\n"
-        with file.source.open(file.path) as handle:
-            while True:
-                block = handle.read(1 << 24)
-                if not block:
-                    break
-                lines += block.count(b"\n")
-                last = block[-1:]
-    return lines + (0 if last == b"\n" else 1)
+    """Lines in a file (a last line without a line break counts).
 
-
-def _count_mapped(path: str):
-    """Line breaks in a local file, counted by numpy over a memory map (about 3x bytes.count)."""
-    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-        data = np.frombuffer(mapped, dtype=np.uint8)
-        lines = sum(int(np.count_nonzero(data[i:i + (1 << 22)] == 10)) for i in range(0, len(data), 1 << 22))
-        last = bytes(data[-1:])
-        del data  # the map cannot close while numpy holds a view of it
-    return lines, last
+    numpy counts each block (about 3x bytes.count, leaving CPU to the parser);
+    one reused buffer keeps memory flat.
+    """
+    buffer = bytearray(1 << 22)
+    view = np.frombuffer(buffer, dtype=np.uint8)
+    lines, last = 0, 10
+    with file.source.open(file.path) as handle:
+        while True:
+            size = handle.readinto(buffer)
+            if not size:
+                break
+            lines += int(np.count_nonzero(view[:size] == 10))
+            last = view[size - 1]
+    return lines + (0 if last == 10 else 1)
 
 
 def _needs_exact_parser(frame: pl.DataFrame, options: ReadDelimited, crlf: bool, lines: int) -> bool:
