@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from tablekit.engine import delimited, jsonl, parquet
 from tablekit.errors import ErrorCode, data_error
+from tablekit.expr import compile_filter, parse_filter
 from tablekit.plan.nodes import ListFiles, ReadDelimited, ReadJsonLines, ReadParquet, Scan
 from tablekit.sources import SourceFile
 
@@ -29,8 +30,6 @@ class ScanResult:
 
 
 def compile_predicate(expression: str, schema) -> pl.Expr:
-    from tablekit.expr import compile_filter, parse_filter
-
     return compile_filter(parse_filter(expression), {k: v for k, v in schema.items() if k != PARTITION})
 
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from tablekit.errors import UserErrorException
+from tablekit.expr import parse_filter, referenced_columns
+
 from tablekit.plan.nodes import (ConvertColumnTypes, DropColumns, Filter, KeepColumns, PhysicalPlan,
                                  column_tuple)
 
 
 def _filter_columns(expression: str):
-    from tablekit.expr import parse_filter, referenced_columns
-    from tablekit.errors import UserErrorException
-
     try:
         return set(referenced_columns(parse_filter(expression)))
     except UserErrorException:
