@@ -227,15 +227,6 @@ def named_frames(raws: List[RawFile], header_mode: str) -> List[pl.DataFrame]:
     return frames
 
 
-def combine(frames: List[pl.DataFrame]) -> pl.DataFrame:
-    frames = [f for f in frames if f.width > 0 or f.height > 0]
-    if not frames:
-        return pl.DataFrame()
-    if len(frames) == 1:
-        return frames[0]
-    return pl.concat(frames, how="diagonal")
-
-
 # -- typing --------------------------------------------------------------------
 
 def type_columns(frame: pl.DataFrame, kinds: dict) -> pl.DataFrame:

@@ -53,13 +53,13 @@ def _select_files(files: Sequence[SourceFile], partitions: Optional[Sequence[int
     return [indexed[i] for i in selected_partitions(partitions, len(indexed))]
 
 
-def _finish(frame: pl.DataFrame, scan: Scan, path_column: Optional[str]) -> pl.DataFrame:
-    """Apply pushed-down columns, predicate and limit to a frame that has all columns."""
+def _finish(frame, scan: Scan):
+    """Apply pushed-down columns, predicate and limit to a frame (eager or lazy) that has all columns."""
     if scan.columns is not None:
         keep = set(scan.columns)
-        frame = frame.select([c for c in frame.columns if c in keep or c == PARTITION])
+        frame = frame.select([c for c in frame.collect_schema().names() if c in keep or c == PARTITION])
     if scan.predicate is not None:
-        frame = frame.filter(compile_predicate(scan.predicate, frame.schema))
+        frame = frame.filter(compile_predicate(scan.predicate, frame.collect_schema()))
     if scan.limit is not None:
         frame = frame.head(scan.limit)
     return frame
@@ -134,13 +134,12 @@ def _typed_single_file(scan: Scan, chosen, projection) -> Optional[pl.DataFrame]
 
 
 def scan_delimited(scan: Scan, files: Sequence[SourceFile]) -> ScanResult:
-    options: ReadDelimited = scan.read
     chosen = _select_files(files, scan.partitions)
     projection = _csv_projection(scan, chosen)
     typed = _typed_single_file(scan, chosen, projection)
     if typed is not None:
-        return ScanResult(_finish(typed, scan, options.path_column))
-    return ScanResult(_finish(_strings_then_typed(scan, files, chosen, projection), scan, options.path_column))
+        return ScanResult(_finish(typed, scan))
+    return ScanResult(_finish(_strings_then_typed(scan, files, chosen, projection), scan))
 
 
 def _strings_then_typed(scan: Scan, files, chosen, projection) -> pl.DataFrame:
@@ -165,7 +164,7 @@ def _strings_then_typed(scan: Scan, files, chosen, projection) -> pl.DataFrame:
         frames = delimited.named_frames(raws, options.header)
     if options.empty_as_string:
         frames = [f.with_columns(pl.all().fill_null("")) for f in frames]
-    sample = delimited.combine([f.head(sample_size) for f in frames]).head(sample_size)
+    sample = _concat([f.head(sample_size) for f in frames]).head(sample_size)
     kinds = delimited.infer_types(sample, options)
     typed = []
     for raw, frame in zip(raws, frames):
@@ -200,13 +199,7 @@ def scan_parquet(scan: Scan, files: Sequence[SourceFile]) -> ScanResult:
                     for i in range(layout.first_partition, layout.first_partition + layout.partition_count)}
         lazy = lazy.select(pl.col(PARTITION).replace_strict(displays, return_dtype=pl.String)
                            .alias(options.path_column), pl.all())
-    if scan.columns is not None:
-        keep = set(scan.columns)
-        lazy = lazy.select([c for c in lazy.collect_schema().names() if c in keep or c == PARTITION])
-    if scan.predicate is not None:
-        lazy = lazy.filter(compile_predicate(scan.predicate, lazy.collect_schema()))
-    if scan.limit is not None:
-        lazy = lazy.head(scan.limit)
+    lazy = _finish(lazy, scan)  # polars pushes these into the parquet reader
     # the streaming engine keeps memory to a few row groups when most rows are dropped while reading
     frame = lazy.collect(engine="streaming") if scan.sample is not None else lazy.collect()
     return ScanResult(frame, parquet.arrow_types(layouts))
@@ -226,7 +219,7 @@ def scan_json_lines(scan: Scan, files: Sequence[SourceFile]) -> ScanResult:
         rows += frame.height
         if scan.limit is not None and scan.predicate is None and rows >= scan.limit:
             break
-    return ScanResult(_finish(_concat(frames), scan, options.path_column))
+    return ScanResult(_finish(_concat(frames), scan))
 
 
 # -- from_paths ------------------------------------------------------------------
@@ -234,7 +227,7 @@ def scan_json_lines(scan: Scan, files: Sequence[SourceFile]) -> ScanResult:
 def scan_files(scan: Scan, files: Sequence[SourceFile]) -> ScanResult:
     """One row per file, in one partition (as mltable counts a from_paths table)."""
     frame = pl.DataFrame({"Path": [f.display for f in files]}, schema={"Path": pl.String})
-    return ScanResult(_finish(frame.with_columns(pl.lit(0, dtype=pl.UInt32).alias(PARTITION)), scan, None))
+    return ScanResult(_finish(frame.with_columns(pl.lit(0, dtype=pl.UInt32).alias(PARTITION)), scan))
 
 
 READERS = {ReadDelimited: scan_delimited, ReadParquet: scan_parquet, ReadJsonLines: scan_json_lines,
