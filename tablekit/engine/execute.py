@@ -1,6 +1,8 @@
 """Execute a physical plan: run its scan, then each remaining step in order."""
 from __future__ import annotations
 
+import sys
+
 from dataclasses import dataclass
 from typing import Callable, Dict
 
@@ -8,7 +10,7 @@ import polars as pl
 
 from tablekit.engine import sample
 from tablekit.engine.convert import convert
-from tablekit.engine.scan import PARTITION, ScanResult, compile_predicate, run_scan
+from tablekit.engine.scan import PARTITION, ScanResult, compile_predicate, run_scan, selected_partitions
 from tablekit.errors import ErrorCode, data_error
 from tablekit.plan.nodes import (ConvertColumnTypes, DropColumns, Filter, KeepColumns, ListFiles, PhysicalPlan, ReadParquet, Sample,
                                  SelectPartitions, Skip, Take, TakeRandomSample, column_tuple)
@@ -89,11 +91,7 @@ def apply_select_partitions(frame: pl.DataFrame, step: SelectPartitions) -> pl.D
     select_partitions that opens the plan is pushed into the scan); here only
     negative ones can be rejected.
     """
-    negative = [i for i in step.indices if i < 0]
-    if negative:
-        raise data_error(ErrorCode.VALIDATION,
-                         f'Invalid argument "partitions": partition indexes cannot be negative, got {negative[0]}.')
-    return frame.filter(pl.col(PARTITION).is_in(sorted(set(step.indices))))
+    return frame.filter(pl.col(PARTITION).is_in(selected_partitions(step.indices, sys.maxsize)))
 
 
 STEPS: Dict[type, Callable] = {
