@@ -15,14 +15,17 @@ from tablekit.engine.partitions import partition_count
 from tablekit.errors import UserErrorException, user_error
 from tablekit.optimizer import optimize
 from tablekit.outputs.arrow import to_arrow
+from tablekit.outputs.mltable_file import MLTABLE_FILE, save_mltable
 from tablekit.outputs.pandas import to_pandas
 from tablekit.outputs.polars import to_polars
 from tablekit.outputs.streams import StreamInfo
 from tablekit.plan.explain import explain
 from tablekit.plan import yaml as plan_yaml
+from tablekit.plan.from_yaml import parse_text, plan_from_dict
 from tablekit.plan.nodes import (ConvertColumnTypes, DropColumns, Filter, InferTypes, KeepColumns, PathEntry,
                                  Plan, ReadDelimited, ReadJsonLines, ReadParquet, Sample, SelectPartitions, Skip,
                                  Take, TakeRandomSample)
+from tablekit.sources.local import local_path
 from tablekit.types import MLTableFileEncoding, MLTableHeaders, column_type_mappings
 
 PATH_KINDS = ("file", "folder", "pattern")
@@ -235,6 +238,16 @@ class MLTable:
 
     __hash__ = None  # mutable traits/metadata, like mltable
 
+    def save(self, path=None, overwrite=True, colocated=False, show_progress=False, if_err_remove_files=True):
+        """Write this table as an MLTable folder (see outputs/mltable_file.py); returns this table.
+
+        The write is staged and the MLTable file replaced atomically, so a
+        failure never leaves a half-written MLTable (if_err_remove_files is
+        therefore always honoured).
+        """
+        save_mltable(self._plan, self._to_yaml_dict(), path, overwrite=overwrite, colocated=colocated)
+        return self
+
     def explain(self) -> str:
         """The optimized plan the engine will run, as text."""
         return explain(self._plan)
@@ -271,6 +284,35 @@ class MLTable:
 
 
 # -- constructors ------------------------------------------------------------
+
+def load(uri, storage_options: Optional[dict] = None, ml_client=None) -> MLTable:
+    """The table an MLTable file describes: ``uri`` is its folder or the file itself.
+
+    Relative paths in the file resolve against the file's folder; ``.paths``
+    keeps them as written.
+    """
+    if not isinstance(uri, str):
+        raise user_error(f"The uri should be a string path to a folder containing an MLTable file, not "
+                         f"{type(uri).__name__}")
+    folder, text = read_mltable_file(uri)
+    plan, traits, metadata = plan_from_dict(parse_text(text, uri), folder)
+    return MLTable(plan, traits, metadata)
+
+
+def read_mltable_file(uri: str) -> Tuple[str, str]:
+    """(the MLTable's folder, the file's text) for a folder or MLTable file path."""
+    path = local_path(uri, os.getcwd())
+    candidates = [os.path.join(path, MLTABLE_FILE), path] if not path.endswith(MLTABLE_FILE) else [path]
+    for candidate in candidates:
+        if os.path.isfile(candidate):
+            with open(candidate, "rb") as f:
+                data = f.read()
+            try:
+                return os.path.dirname(candidate), data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise user_error(f"MLTable yaml is invalid: {candidate} is not UTF-8 text") from None
+    raise user_error(f"Not able to find MLTable file from the MLTable folder '{uri}'")
+
 
 def from_paths(paths) -> MLTable:
     return MLTable(Plan(parse_paths(paths), (), os.getcwd()))

@@ -11,8 +11,9 @@ from tablekit.engine import sample
 from tablekit.engine.convert import convert
 from tablekit.engine.scan import PARTITION, ScanResult, compile_predicate, run_scan, selected_partitions
 from tablekit.errors import ErrorCode, data_error
-from tablekit.plan.nodes import (ConvertColumnTypes, DropColumns, Filter, KeepColumns, ListFiles, PhysicalPlan, ReadParquet, Sample,
-                                 SelectPartitions, Skip, Take, TakeRandomSample, column_tuple)
+from tablekit.plan.nodes import (ColumnPattern, ConvertColumnTypes, DropColumns, Filter, KeepColumns, ListFiles,
+                                 PhysicalPlan, ReadParquet, Sample, SelectPartitions, Skip, Take, TakeRandomSample,
+                                 column_tuple, select_columns)
 from tablekit.sources import resolve_paths
 
 
@@ -25,13 +26,18 @@ def apply_filter(frame: pl.DataFrame, step: Filter) -> pl.DataFrame:
 
 
 def apply_keep(frame: pl.DataFrame, step: KeepColumns) -> pl.DataFrame:
-    wanted = set(column_tuple(step.columns))
-    kept = [c for c in _data_columns(frame) if c in wanted]
+    kept = select_columns(step.columns, _data_columns(frame))
     if not kept:
         error = no_columns_error(frame)
-        error.message += f" keep_columns named {sorted(wanted)}; the table has {_data_columns(frame)}."
+        error.message += f" keep_columns named {_describe(step.columns)}; the table has {_data_columns(frame)}."
         raise error
     return frame.select(kept + ([PARTITION] if PARTITION in frame.columns else []))
+
+
+def _describe(columns) -> str:
+    if isinstance(columns, ColumnPattern):
+        return f"the pattern {columns.pattern!r}" + (" (inverted)" if columns.invert else "")
+    return str(sorted(column_tuple(columns)))
 
 
 def no_columns_error(frame: pl.DataFrame):
@@ -40,8 +46,7 @@ def no_columns_error(frame: pl.DataFrame):
 
 
 def apply_drop(frame: pl.DataFrame, step: DropColumns) -> pl.DataFrame:
-    unwanted = set(column_tuple(step.columns))
-    dropped = [c for c in _data_columns(frame) if c in unwanted]
+    dropped = select_columns(step.columns, _data_columns(frame))
     if dropped and len(dropped) == len(_data_columns(frame)):
         raise no_columns_error(frame)
     return frame.drop(dropped)
@@ -77,9 +82,8 @@ def apply_sample(frame: pl.DataFrame, step: Sample) -> pl.DataFrame:
 def apply_convert(frame: pl.DataFrame, step: ConvertColumnTypes) -> pl.DataFrame:
     exprs = []
     for columns, data_type in step.conversions:
-        for name in column_tuple(columns):
-            if name in frame.columns and name != PARTITION:
-                exprs.append(convert(name, data_type, frame.schema[name]))
+        for name in select_columns(columns, _data_columns(frame)):
+            exprs.append(convert(name, data_type, frame.schema[name]))
     return frame.with_columns(exprs) if exprs else frame
 
 

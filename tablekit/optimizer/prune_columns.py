@@ -12,7 +12,7 @@ from dataclasses import replace
 from tablekit.errors import UserErrorException
 from tablekit.expr import parse_filter, referenced_columns
 
-from tablekit.plan.nodes import (ConvertColumnTypes, DropColumns, Filter, KeepColumns, PhysicalPlan,
+from tablekit.plan.nodes import (ColumnPattern, ConvertColumnTypes, DropColumns, Filter, KeepColumns, PhysicalPlan,
                                  column_tuple)
 
 
@@ -27,6 +27,8 @@ def columns_needed(plan: PhysicalPlan):
     needed = None  # None: every column
     for step in reversed(plan.steps):
         if isinstance(step, KeepColumns):
+            if isinstance(step.columns, ColumnPattern):
+                return None  # which names match is known only once the data is read
             needed = set(column_tuple(step.columns))
         elif isinstance(step, DropColumns):
             if needed is None:

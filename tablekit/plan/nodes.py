@@ -7,16 +7,46 @@ The optimizer adds ``Scan`` (a read with what was pushed into it).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Optional, Tuple, Union
 
 from tablekit.types import DataType
 
-Columns = Union[str, Tuple[str, ...]]  # one name, or several, as the user gave them
+@dataclass(frozen=True)
+class ColumnPattern:
+    """Columns chosen by a regular expression searched in their names (MLTable files only).
+
+    ignore_case mirrors the YAML key ``ignoreCase``; mltable drops the
+    documented ``ignore_case`` spelling, so the loader does too.
+    """
+
+    pattern: str
+    invert: bool = False
+    ignore_case: bool = False
+
+    def matches(self, name: str) -> bool:
+        flags = re.IGNORECASE if self.ignore_case else 0
+        return (re.search(self.pattern, name, flags) is not None) != self.invert
+
+
+# one name, or several, as the user gave them, or a pattern
+Columns = Union[str, Tuple[str, ...], ColumnPattern]
 
 
 def column_tuple(columns: Columns) -> Tuple[str, ...]:
+    """The names a column selection lists (a pattern lists none: see select_columns)."""
+    if isinstance(columns, ColumnPattern):
+        raise TypeError("a column pattern has no fixed names; use select_columns")
     return (columns,) if isinstance(columns, str) else tuple(columns)
+
+
+def select_columns(columns: Columns, available) -> list:
+    """The available names a selection picks, in table order."""
+    if isinstance(columns, ColumnPattern):
+        return [name for name in available if columns.matches(name)]
+    wanted = set(column_tuple(columns))
+    return [name for name in available if name in wanted]
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,15 @@ from typing import Any, Dict
 
 import yaml
 
-from tablekit.plan.nodes import (ConvertColumnTypes, DropColumns, Filter, InferTypes, KeepColumns, Plan,
+from tablekit.plan.nodes import (ColumnPattern, ConvertColumnTypes, DropColumns, Filter, InferTypes, KeepColumns, Plan,
                                  ReadDelimited, ReadJsonLines, ReadParquet, Sample, SelectPartitions, Skip,
                                  Take, TakeRandomSample)
 
 
 def _columns(columns) -> Any:
+    if isinstance(columns, ColumnPattern):
+        return {"ignoreCase": columns.ignore_case, "invert": columns.invert, "pattern": columns.pattern,
+                "selector": "name_regex"}
     return columns if isinstance(columns, str) else list(columns)
 
 
