@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from pathlib import Path
 from typing import Any, Callable, Dict, Tuple
 
@@ -63,6 +64,12 @@ def parse_text(text: str, source: str) -> Any:
 
 def _columns(value: Any) -> Columns:
     if isinstance(value, dict):
+        try:
+            re.compile(value["pattern"])
+        except re.error as exc:
+            raise data_error(ErrorCode.VALIDATION, f"Yaml script is invalid: the column pattern "
+                                                   f"{value['pattern']!r} is not a valid regular expression "
+                                                   f"({exc}).") from None
         # mltable only honours the camel-case key; `ignore_case` (its own schema's spelling) is dropped
         return ColumnPattern(value["pattern"], bool(value.get("invert", False)), bool(value.get("ignoreCase", False)))
     return value if isinstance(value, str) else tuple(value)
