@@ -1,14 +1,24 @@
 """Arrow output: the engine's columns with the source's exact types restored."""
 from __future__ import annotations
 
+import polars as pl
 import pyarrow as pa
 
 from tablekit.engine import parquet
 from tablekit.engine.execute import Result
 
 
+def frame_to_arrow(frame: pl.DataFrame) -> pa.Table:
+    """polars' to_arrow, safe for any column name (polars panics on a NUL character in a name)."""
+    names = frame.columns
+    if not any("\x00" in name for name in names):
+        return frame.to_arrow()
+    table = frame.rename({name: f"column{i}" for i, name in enumerate(names)}).to_arrow()
+    return table.rename_columns(names)
+
+
 def to_arrow(result: Result) -> pa.Table:
-    table = result.data.to_arrow()
+    table = frame_to_arrow(result.data)
     # polars hands strings over as string views; plain strings are what other tools expect
     columns = []
     for column in table.columns:

@@ -82,7 +82,7 @@ def dates_to_objects(series: pl.Series) -> np.ndarray:
         return np.full(len(series), None, dtype=object)
     span = last - first + 1
     if span > len(series):
-        return series.cast(pl.Date).to_arrow().to_pandas(date_as_object=True).to_numpy()
+        return series.cast(pl.Date).rename("").to_arrow().to_pandas(date_as_object=True).to_numpy()
     table = np.empty(span + 1, dtype=object)
     table[:span] = pl.int_range(first, last + 1, dtype=pl.Int32, eager=True).cast(pl.Date).to_list()
     table[span] = None
@@ -103,7 +103,7 @@ def _naive_timestamps(series: pl.Series, unit: str) -> np.ndarray:
 
 def _through_pyarrow(series: pl.Series, arrow_type: pa.DataType):
     """Exactly pyarrow's conversion of the file's type (decimals, lists, structs, zones...)."""
-    column = parquet.restore_type(series.to_arrow(), arrow_type)
+    column = parquet.restore_type(series.rename("").to_arrow(), arrow_type)
     return column.to_pandas()
 
 
@@ -160,7 +160,7 @@ def _rslex_column(series: pl.Series, arrow_type: pa.DataType):
 # -- columns without a source type (CSV, JSON lines, converted columns) -------------
 
 def _via_arrow(series: pl.Series, dates_as_datetime: bool):
-    column = series.to_arrow()
+    column = series.rename("").to_arrow()  # unnamed: polars panics on a NUL in a name
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
     # lists come out as numpy arrays (ints with nulls as floats), as mltable gives them
