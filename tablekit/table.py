@@ -11,10 +11,13 @@ import random
 from typing import Any, Dict, List, Optional, Tuple
 
 from tablekit.engine.execute import execute
+from tablekit.engine.describe import describe_reads
 from tablekit.engine.partitions import partition_count
+from tablekit.engine.stream import open_stream, plan_schema
 from tablekit.errors import UserErrorException, user_error
 from tablekit.optimizer import optimize
 from tablekit.outputs.arrow import to_arrow
+from tablekit.outputs.batches import DEFAULT_BATCH_ROWS, arrow_schema, to_batches
 from tablekit.outputs.mltable_file import MLTABLE_FILE, save_mltable
 from tablekit.outputs.pandas import to_pandas
 from tablekit.outputs.polars import to_polars
@@ -25,6 +28,7 @@ from tablekit.plan.from_yaml import parse_text, plan_from_dict
 from tablekit.plan.nodes import (ConvertColumnTypes, DropColumns, Filter, InferTypes, KeepColumns, PathEntry,
                                  Plan, ReadDelimited, ReadJsonLines, ReadParquet, Sample, SelectPartitions, Skip,
                                  Take, TakeRandomSample)
+from tablekit.progress import SILENT, Progress
 from tablekit.sources.local import local_path
 from tablekit.types import MLTableFileEncoding, MLTableHeaders, column_type_mappings
 
@@ -250,26 +254,60 @@ class MLTable:
 
     def explain(self) -> str:
         """The optimized plan the engine will run, as text."""
-        return explain(self._plan)
+        return explain(self._plan, describe_reads(optimize(self._plan)))
 
     # -- materializing -----------------------------------------------------
-    def _execute(self):
-        return execute(optimize(self._plan))
+    def _execute(self, progress: Progress = SILENT):
+        return execute(optimize(self._plan), progress)
 
     def _rslex_values(self) -> bool:
         return any(isinstance(s, RSLEX_VALUE_STEPS) for s in self._plan.steps)
 
-    def to_pandas_dataframe(self):
-        df = to_pandas(self._execute(), self._rslex_values())
+    def to_pandas_dataframe(self, show_progress: Optional[bool] = None):
+        """The rows as mltable's DataFrame.  ``show_progress``: see tablekit.progress."""
+        with Progress(show_progress) as progress:
+            result = self._execute(progress)
+            progress.stage("to pandas")
+            df = to_pandas(result, self._rslex_values())
+            progress.finish(len(df))
         if self._plan.read is None and "Path" in df.columns:  # from_paths: stream values
             df["Path"] = [StreamInfo(p) for p in df["Path"]]
         return df
 
-    def to_arrow(self):
-        return to_arrow(self._execute())
+    def to_arrow(self, show_progress: Optional[bool] = None):
+        with Progress(show_progress) as progress:
+            table = to_arrow(self._execute(progress))
+            progress.finish(table.num_rows)
+        return table
 
-    def to_polars(self):
-        return to_polars(self._execute())
+    def to_polars(self, show_progress: Optional[bool] = None):
+        with Progress(show_progress) as progress:
+            frame = to_polars(self._execute(progress))
+            progress.finish(frame.height)
+        return frame
+
+    def to_batches(self, batch_size: int = DEFAULT_BATCH_ROWS, show_progress: Optional[bool] = None):
+        """The rows as a pyarrow RecordBatchReader of at most ``batch_size`` rows a batch.
+
+        Rows are read as the batches are consumed: memory holds a block of a
+        text file or a parquet row group, not the table (see engine/stream.py).
+        The content is to_arrow()'s.
+        """
+        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
+            raise user_error("batch_size must be a positive integer")
+        return to_batches(open_stream(optimize(self._plan), Progress(show_progress)), batch_size)
+
+    def schema(self):
+        """The columns and Arrow types the table will have, as a pyarrow Schema.
+
+        Reads only what decides them: the type inference sample of delimited
+        files, parquet footers, the first block of each JSON-lines file.
+        """
+        return arrow_schema(plan_schema(optimize(self._plan)))
+
+    def head(self, n: int = 5):
+        """The first ``n`` rows as a DataFrame; only those are read (the take is pushed into the scan)."""
+        return self.take(n).to_pandas_dataframe()
 
     def get_partition_count(self) -> int:
         return partition_count(self._plan)

@@ -111,39 +111,60 @@ def read_raw(file: SourceFile, file_index: int, options: ReadDelimited,
     """Parse one file into string columns.  ``max_lines`` bounds the lines read;
     ``positions`` keeps only those columns (named c<position>), which polars then
     does not materialize at all."""
-    utf8 = is_utf8_family(options.encoding)
+    data = read_head_bytes(file, max_lines) if max_lines is not None else None
+    frame = _polars_strings(file, data, options, positions, max_lines)
+    if frame is None:
+        if data is None:
+            data = file.source.read_bytes(file.path)
+        frame = _exact_strings(data, file, options, positions, max_lines)
+    return RawFile(file_index, frame)
+
+
+def read_block(data: bytes, file: SourceFile, file_index: int, options: ReadDelimited,
+               positions: Optional[List[int]] = None) -> RawFile:
+    """Like read_raw, for a block of whole records of the file (see engine.blocks)."""
+    frame = _polars_strings(file, data, options, positions, None)
+    if frame is None:
+        frame = _exact_strings(data, file, options, positions, None)
+    return RawFile(file_index, frame)
+
+
+def _polars_strings(file: SourceFile, data: Optional[bytes], options: ReadDelimited,
+                    positions: Optional[List[int]], max_lines: Optional[int]) -> Optional[pl.DataFrame]:
+    """polars' parse of ``data`` (the whole file when None), or None where it may differ from mltable's."""
     delimiter = options.delimiter[:1] or ","  # mltable splits on the first character only
-    data: Optional[bytes] = None
-    if max_lines is not None:
-        data = read_head_bytes(file, max_lines)
-    if utf8 and len(delimiter.encode()) == 1:
-        source = io.BytesIO(data) if data is not None else file.path
-        # counting lines overlaps with polars' parse (which runs without the GIL)
-        line_count = _POOL.submit(count_lines, file) if data is None else None
-        try:
-            frame = pl.read_csv(
-                source, has_header=False, infer_schema=False, separator=delimiter,
-                quote_char='"', raise_if_empty=False, columns=positions,
-                n_rows=max_lines, encoding="utf8")
-            head = data[:4096] if data is not None else file.source.read_bytes(file.path, 0, 4096)
-            crlf = b"\r\n" in head
-            lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1) \
-                if data is not None else line_count.result()
-            if not _needs_exact_parser(frame, options, crlf, lines):
-                return RawFile(file_index, _positional(frame, positions))
-        except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, pl.exceptions.ShapeError):
-            pass  # polars cannot parse it as mltable would: use the exact parser
-    if data is None:
-        data = file.source.read_bytes(file.path)
+    if not is_utf8_family(options.encoding) or len(delimiter.encode()) != 1:
+        return None
+    source = io.BytesIO(data) if data is not None else file.path
+    # counting lines overlaps with polars' parse (which runs without the GIL)
+    line_count = _POOL.submit(count_lines, file) if data is None else None
+    try:
+        frame = pl.read_csv(
+            source, has_header=False, infer_schema=False, separator=delimiter,
+            quote_char='"', raise_if_empty=False, columns=positions,
+            n_rows=max_lines, encoding="utf8")
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, pl.exceptions.ShapeError):
+        return None  # polars cannot parse it as mltable would: use the exact parser
+    head = data[:4096] if data is not None else file.source.read_bytes(file.path, 0, 4096)
+    crlf = b"\r\n" in head
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1) \
+        if data is not None else line_count.result()
+    if _needs_exact_parser(frame, options, crlf, lines):
+        return None
+    return _positional(frame, positions)
+
+
+def _exact_strings(data: bytes, file: SourceFile, options: ReadDelimited,
+                   positions: Optional[List[int]], max_lines: Optional[int]) -> pl.DataFrame:
     text = decode(data, options.encoding, file.display)
-    records = tokenize(text, delimiter, options.support_multi_line)
+    records = tokenize(text, options.delimiter[:1] or ",", options.support_multi_line)
     if max_lines is not None:
         records = records[:max_lines]
     frame = _records_frame(records)
     if positions is not None:
         frame = frame.select([pl.col(f"c{i}") if f"c{i}" in frame.columns else pl.lit(None, pl.String).alias(f"c{i}")
                               for i in positions])
-    return RawFile(file_index, frame)
+    return frame
 
 
 def read_typed(file: SourceFile, options: ReadDelimited, positions: List[int], kinds: dict,
@@ -191,38 +212,58 @@ def header_names(header_row: Sequence[Optional[str]], width: int) -> List[str]:
     return names
 
 
+class HeaderNaming:
+    """Names the positional columns of each file, in file order, as the header mode says.
+
+    Holds the first file's names: with all_files_same_headers and
+    from_first_file they name the other files' columns by position.
+    """
+
+    def __init__(self, header_mode: str):
+        self.mode = header_mode
+        self.first_names: Optional[List[str]] = None
+
+    def has_header(self, position: int) -> bool:
+        """Whether the ``position``-th file read starts with a header row."""
+        return self.mode in ("all_files_same_headers", "all_files_different_headers") or (
+            self.mode == "from_first_file" and position == 0)
+
+    def names(self, header_row: Optional[Sequence[Optional[str]]], width: int) -> List[str]:
+        if self.mode == "no_header":
+            return [f"Column{i + 1}" for i in range(width)]
+        if self.mode == "all_files_different_headers" or self.first_names is None:
+            names = header_names(header_row or [], width)
+            if self.first_names is None:
+                self.first_names = names
+            return names
+        names = header_names(self.first_names, width)
+        return [self.first_names[i] if i < len(self.first_names) else names[i] for i in range(width)]
+
+
+def split_header(frame: pl.DataFrame, has_header: bool):
+    """(header row or None, the data rows) of a file's raw frame."""
+    if has_header and frame.height > 0:
+        return list(frame.row(0)), frame.slice(1)
+    return None, frame
+
+
 def projected_frames(raws: List[RawFile], header_mode: str, names: dict) -> List[pl.DataFrame]:
     """Like named_frames, for files read with only some columns: ``names`` maps c<position> to names."""
+    naming = HeaderNaming(header_mode)
     frames = []
     for position, raw in enumerate(raws):
-        has_header = header_mode == "all_files_same_headers" or (header_mode == "from_first_file" and position == 0)
-        frame = raw.frame.slice(1) if has_header else raw.frame
+        frame = raw.frame.slice(1) if naming.has_header(position) else raw.frame
         frames.append(frame.rename({c: names[c] for c in frame.columns}))
     return frames
 
 
 def named_frames(raws: List[RawFile], header_mode: str) -> List[pl.DataFrame]:
     """Split header rows off and name each file's columns as the header mode says."""
+    naming = HeaderNaming(header_mode)
     frames: List[pl.DataFrame] = []
-    first_names: Optional[List[str]] = None
     for position, raw in enumerate(raws):
-        frame = raw.frame
-        has_header = header_mode in ("all_files_same_headers", "all_files_different_headers") or (
-            header_mode == "from_first_file" and position == 0)
-        if has_header and frame.height > 0:
-            header_row = list(frame.row(0))
-            frame = frame.slice(1)
-        else:
-            header_row = None
-        if header_mode == "no_header":
-            names = [f"Column{i + 1}" for i in range(frame.width)]
-        elif header_mode == "all_files_different_headers" or first_names is None:
-            names = header_names(header_row or [], frame.width)
-            if first_names is None:
-                first_names = names
-        else:
-            names = header_names(first_names, frame.width)
-            names = [first_names[i] if i < len(first_names) else names[i] for i in range(frame.width)]
+        header_row, frame = split_header(raw.frame, naming.has_header(position))
+        names = naming.names(header_row, frame.width)
         frames.append(frame.rename(dict(zip(frame.columns, names))))
     return frames
 

@@ -14,6 +14,7 @@ from tablekit.errors import ErrorCode, data_error
 from tablekit.plan.nodes import (ColumnPattern, ConvertColumnTypes, DropColumns, Filter, KeepColumns, ListFiles,
                                  PhysicalPlan, ReadParquet, Sample, SelectPartitions, Skip, Take, TakeRandomSample,
                                  column_tuple, select_columns)
+from tablekit.progress import SILENT, Progress
 from tablekit.sources import resolve_paths
 
 
@@ -52,11 +53,15 @@ def apply_drop(frame: pl.DataFrame, step: DropColumns) -> pl.DataFrame:
     return frame.drop(dropped)
 
 
-def apply_take(frame: pl.DataFrame, step: Take) -> pl.DataFrame:
+def take_count(step: Take) -> int:
     if isinstance(step.count, bool):
         raise data_error(ErrorCode.VALIDATION,
                          f"Yaml script is invalid: take needs an integer row count, got {step.count!r}.")
-    return frame.head(step.count)
+    return step.count
+
+
+def apply_take(frame: pl.DataFrame, step: Take) -> pl.DataFrame:
+    return frame.head(take_count(step))
 
 
 def apply_skip(frame: pl.DataFrame, step: Skip) -> pl.DataFrame:
@@ -131,9 +136,10 @@ def untyped_null_columns(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns([pl.col(c).cast(pl.Null) for c in empty]) if empty else frame
 
 
-def execute(plan: PhysicalPlan) -> Result:
+def execute(plan: PhysicalPlan, progress: Progress = SILENT) -> Result:
     files = resolve_paths(plan.paths, plan.base_dir, check_files=not isinstance(plan.scan.read, ListFiles))
-    scanned = run_scan(plan.scan, files)
+    progress.start(len(files), sum(f.size for f in files))
+    scanned = run_scan(plan.scan, files, progress)
     frame = scanned.frame
     for step in plan.steps:
         frame = STEPS[type(step)](frame, step)

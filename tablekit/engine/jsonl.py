@@ -37,6 +37,7 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
+from tablekit.engine.blocks import Block
 from tablekit.engine.text import decode, is_utf8_family
 from tablekit.errors import ErrorCode, data_error
 from tablekit.plan.nodes import ReadJsonLines
@@ -57,11 +58,11 @@ _BODY = r'(?:[^"\\]|\\.)'
 
 # -- exact line parser -----------------------------------------------------------
 
-def _parse_lines(text: str, options: ReadJsonLines, display: str) -> List[Dict[str, Any]]:
+def _parse_lines(text: str, options: ReadJsonLines, display: str, first_line: int = 1) -> List[Dict[str, Any]]:
     rows = []
     if text.startswith("\ufeff"):
         text = text[1:]
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(text.split("\n"), start=first_line):
         if line.endswith("\r"):
             line = line[:-1]
         if not line:
@@ -72,6 +73,12 @@ def _parse_lines(text: str, options: ReadJsonLines, display: str) -> List[Dict[s
             value = json.loads(line)
             if not isinstance(value, dict):
                 raise ValueError("Not a JSON object.")
+        except RecursionError:
+            if options.invalid_lines == "drop":
+                continue
+            raise data_error(ErrorCode.TRANSFORMATION_VALIDATION,
+                             f"ParseJsonFailure: line {number} of '{display}' nests arrays/objects too deeply "
+                             "to parse.") from None
         except ValueError as exc:
             if options.invalid_lines == "drop":
                 continue
@@ -154,9 +161,9 @@ def _frame_from_rows(rows: List[Dict[str, Any]]) -> pl.DataFrame:
     return pl.DataFrame(series)
 
 
-def read_exact(data: bytes, options: ReadJsonLines, display: str) -> pl.DataFrame:
+def read_exact(data: bytes, options: ReadJsonLines, display: str, first_line: int = 1) -> pl.DataFrame:
     text = decode(data, options.encoding, display)
-    return _frame_from_rows(_parse_lines(text, options, display))
+    return _frame_from_rows(_parse_lines(text, options, display, first_line))
 
 
 # -- fast path checks --------------------------------------------------------------
@@ -298,12 +305,15 @@ def _replace_int128(dtype):
     return dtype
 
 
-def _read_fast(file: SourceFile, data: bytes) -> Optional[pl.DataFrame]:
-    """polars' result when it provably follows mltable's rules, else None."""
+def _read_fast(file: SourceFile, data: bytes, whole_file_data: bool) -> Optional[pl.DataFrame]:
+    """polars' result when it provably follows mltable's rules, else None.
+
+    ``whole_file_data``: ``data`` is the whole file, which polars may then read from its path.
+    """
     bom = data.startswith(BOM)
     if bom:
         data = data[len(BOM):]
-    source = file.path if isinstance(file.source, LocalSource) and not bom else data
+    source = file.path if whole_file_data and isinstance(file.source, LocalSource) and not bom else data
     cache: Dict[str, Any] = {}
 
     def pieces() -> Tuple[pl.Series, List[int]]:
@@ -373,9 +383,105 @@ def _first_seen_order(data: bytes, schema) -> Optional[List[str]]:
 
 
 def read_file(file: SourceFile, options: ReadJsonLines) -> pl.DataFrame:
-    data = file.source.read_bytes(file.path)
+    return _read_data(file.source.read_bytes(file.path), file, options, whole_file=True)
+
+
+def read_block(block: Block, file: SourceFile, options: ReadJsonLines) -> pl.DataFrame:
+    """The rows of one block of whole lines of the file (see engine.blocks), typed on their own."""
+    return _read_data(block.data, file, options, whole_file=False, first_line=block.first_line)
+
+
+def _read_data(data: bytes, file: SourceFile, options: ReadJsonLines, whole_file: bool,
+               first_line: int = 1) -> pl.DataFrame:
+    frame = None
     if is_utf8_family(options.encoding) and data.strip():
-        frame = _read_fast(file, data)
-        if frame is not None:
-            return frame
-    return read_exact(data, options, file.display)
+        frame = _read_fast(file, data, whole_file)
+    if frame is None:
+        frame = read_exact(data, options, file.display, first_line)
+    return _check_depth(frame, file.display)
+
+
+# Arrow's C data interface (how polars hands columns to pyarrow and pandas) refuses deeper types.
+MAX_NESTING = 60
+
+
+def _nesting(dtype: pl.DataType) -> int:
+    if isinstance(dtype, (pl.List, pl.Array)):
+        return 1 + _nesting(dtype.inner)
+    if isinstance(dtype, pl.Struct):
+        return 1 + max((_nesting(f.dtype) for f in dtype.fields), default=0)
+    return 0
+
+
+def _check_depth(frame: pl.DataFrame, display: str) -> pl.DataFrame:
+    for name, dtype in frame.schema.items():
+        if _nesting(dtype) > MAX_NESTING:
+            raise data_error(ErrorCode.TRANSFORMATION_VALIDATION,
+                             f"ParseJsonFailure: column '{name}' of '{display}' nests arrays/objects more than "
+                             f"{MAX_NESTING} levels deep, which tablekit cannot represent.")
+    return frame
+
+
+# -- a file read in blocks: one type per column, as if read at once ------------------
+
+def _json_kind(dtype: pl.DataType) -> str:
+    """The JSON type a column's values have (mltable keeps a column to one)."""
+    if dtype == pl.Boolean:
+        return "bool"
+    if dtype.is_numeric():
+        return "number"
+    if isinstance(dtype, pl.List):
+        return "list"
+    if isinstance(dtype, pl.Struct):
+        return "object"
+    return "string" if dtype == pl.String else str(dtype)
+
+
+class FileTypes:
+    """A file's column types, learned block by block as a read of the whole file would type them.
+
+    The first JSON type of a column wins (values of another become null);
+    numbers widen as within a file: ints and floats to float64, int64 and
+    uint64 (ints beyond int64) to uint64 when no int is negative, else float64.
+    """
+
+    def __init__(self):
+        self.types: Dict[str, pl.DataType] = {}  # in first-seen order
+        self._negative: set = set()               # int columns holding a negative value
+
+    def add(self, block: pl.DataFrame) -> None:
+        for name, dtype in block.schema.items():
+            if dtype.is_integer() and dtype.is_signed_integer():
+                low = block.get_column(name).min()
+                if low is not None and low < 0:
+                    self._negative.add(name)
+            self.types[name] = self._wider(name, self.types[name], dtype) if name in self.types else dtype
+
+    def _wider(self, name: str, have: pl.DataType, new: pl.DataType) -> pl.DataType:
+        if have == pl.Null:
+            return new
+        if new == pl.Null or new == have or _json_kind(new) != _json_kind(have):
+            return have
+        if _json_kind(have) == "number":
+            if {have, new} == {pl.Int64(), pl.UInt64()} and name not in self._negative:
+                return pl.UInt64()
+            return pl.Float64()
+        try:  # lists and objects: polars' supertype (the union of struct fields)
+            empty = [pl.DataFrame(schema={"v": have}), pl.DataFrame(schema={"v": new})]
+            return pl.concat(empty, how="vertical_relaxed").schema["v"]
+        except pl.exceptions.PolarsError:
+            return have
+
+
+def conform_block(frame: pl.DataFrame, types: Dict[str, pl.DataType]) -> pl.DataFrame:
+    """A block's columns as the whole file types them (values of another JSON type become null)."""
+    columns = []
+    for name, dtype in types.items():
+        have = frame.schema.get(name)
+        if have is None or (have != pl.Null and _json_kind(have) != _json_kind(dtype)):
+            columns.append(pl.lit(None, dtype=dtype).alias(name))
+        elif have != dtype:
+            columns.append(pl.col(name).cast(dtype, strict=False))
+        else:
+            columns.append(pl.col(name))
+    return frame.select(columns)

@@ -197,6 +197,25 @@ def sampled_scan(layouts: Sequence[ParquetLayout], drawn: Tuple[int, float, floa
     return scans[0] if len(scans) == 1 else pl.concat(scans, how="diagonal_relaxed")
 
 
+def row_group_scans(layouts: Sequence[ParquetLayout], partitions: Optional[Sequence[int]],
+                    drawn: Optional[Tuple[int, float, float]],
+                    partition_column: str) -> Iterator[Tuple[ParquetLayout, int, pl.LazyFrame]]:
+    """One read per row group, in file order: (layout, row group in the file, its rows tagged with its index).
+
+    Only ``partitions`` when given; with ``drawn`` (seed, upper, lower) only the
+    rows the sample keeps, which depend on the row group and the row's position in it.
+    """
+    wanted = partitions if partitions is not None else range(sum(layout.partition_count for layout in layouts))
+    for layout, row_group, index in _selected_row_groups(layouts, wanted):
+        lazy = _tagged_row_group(layout, row_group, index, partition_column)
+        if drawn is not None:
+            seed, upper, lower = drawn
+            rows = np.flatnonzero(sample.keep_mask(seed, [(index, layout.row_group_rows[row_group])], upper, lower))
+            wanted_rows = pl.lit(pl.Series(rows, dtype=pl.UInt32).implode())
+            lazy = lazy.with_row_index(ROW_INDEX).filter(pl.col(ROW_INDEX).is_in(wanted_rows)).drop(ROW_INDEX)
+        yield layout, row_group, lazy
+
+
 def restore_types(table: pa.Table, types: Dict[str, pa.DataType]) -> pa.Table:
     """Cast columns that polars re-typed (string views, dictionaries...) back to the file's types."""
     columns = []

@@ -51,21 +51,23 @@ def draws(seed: int, partition: int, start: int, count: int) -> np.ndarray:
     return x
 
 
-def keep_mask(seed: int, runs, upper: float, lower: float = 0.0) -> np.ndarray:
+def keep_mask(seed: int, runs, upper: float, lower: float = 0.0, starts=None) -> np.ndarray:
     """Rows whose draw u satisfies lower <= u < upper.
 
     ``runs`` lists (partition index, row count) in row order: each partition's
-    rows are contiguous and numbered from 0.
+    rows are contiguous and numbered from 0, or from ``starts[i]`` for the
+    i-th run (a stream sees a partition's rows a batch at a time).
     """
     high = np.uint64(min(int(upper * (1 << _BITS)), 1 << _BITS))
     low = np.uint64(int(lower * (1 << _BITS)))
     total = sum(count for _, count in runs)
     mask = np.empty(total, dtype=bool)
     offset = 0
-    for partition, count in runs:
+    for run, (partition, count) in enumerate(runs):
+        first = starts[run] if starts is not None else 0
         for start in range(0, count, CHUNK):
             n = min(CHUNK, count - start)
-            x = draws(seed, partition, start, n)
+            x = draws(seed, partition, first + start, n)
             out = mask[offset + start: offset + start + n]
             np.less(x, high, out=out)
             if lower > 0.0:

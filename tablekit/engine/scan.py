@@ -18,6 +18,7 @@ from tablekit.engine import delimited, jsonl, parquet
 from tablekit.errors import ErrorCode, data_error
 from tablekit.expr import compile_filter, parse_filter
 from tablekit.plan.nodes import ListFiles, ReadDelimited, ReadJsonLines, ReadParquet, Scan
+from tablekit.progress import SILENT, Progress
 from tablekit.sources import SourceFile
 
 PARTITION = "__tablekit_partition"
@@ -46,18 +47,24 @@ def selected_partitions(indices: Sequence[int], count: int) -> List[int]:
     return sorted(set(indices))
 
 
-def _select_files(files: Sequence[SourceFile], partitions: Optional[Sequence[int]]):
+def select_files(files: Sequence[SourceFile], partitions: Optional[Sequence[int]]):
     indexed = list(enumerate(files))
     if partitions is None:
         return indexed
     return [indexed[i] for i in selected_partitions(partitions, len(indexed))]
 
 
+def project(frame, scan: Scan):
+    """The pushed-down column selection of a frame (eager or lazy); the partition tags stay."""
+    if scan.columns is None:
+        return frame
+    keep = set(scan.columns)
+    return frame.select([c for c in frame.collect_schema().names() if c in keep or c == PARTITION])
+
+
 def _finish(frame, scan: Scan):
     """Apply pushed-down columns, predicate and limit to a frame (eager or lazy) that has all columns."""
-    if scan.columns is not None:
-        keep = set(scan.columns)
-        frame = frame.select([c for c in frame.collect_schema().names() if c in keep or c == PARTITION])
+    frame = project(frame, scan)
     if scan.predicate is not None:
         frame = frame.filter(compile_predicate(scan.predicate, frame.collect_schema()))
     if scan.limit is not None:
@@ -65,11 +72,11 @@ def _finish(frame, scan: Scan):
     return frame
 
 
-def _with_path(frame: pl.DataFrame, path_column: str, display: str) -> pl.DataFrame:
+def with_path(frame: pl.DataFrame, path_column: str, display: str) -> pl.DataFrame:
     return frame.select(pl.lit(display, dtype=pl.String).alias(path_column), pl.all())
 
 
-def _concat(frames: List[pl.DataFrame]) -> pl.DataFrame:
+def concat_frames(frames: List[pl.DataFrame]) -> pl.DataFrame:
     frames = [f for f in frames if f.width > 0]
     if not frames:
         return pl.DataFrame()
@@ -78,7 +85,7 @@ def _concat(frames: List[pl.DataFrame]) -> pl.DataFrame:
 
 # -- delimited -----------------------------------------------------------------
 
-def _csv_projection(scan: Scan, chosen) -> Optional[Dict[str, str]]:
+def csv_projection(scan: Scan, chosen) -> Optional[Dict[str, str]]:
     """{c<position>: name} of the needed columns, when names are positions of the first file's header.
 
     None (read every column) when all columns are needed, when the header mode
@@ -124,25 +131,31 @@ def _typed_single_file(scan: Scan, chosen, projection) -> Optional[pl.DataFrame]
                                  has_header=options.header != "no_header")
     if frame is None:
         return None
-    frame = frame.rename(names)
-    if scan.columns is not None:
-        frame = frame.select([c for c in frame.columns if c in set(scan.columns)])
+    return typed_file_frame(frame.rename(names), index, file, scan, kinds)
+
+
+def typed_file_frame(frame: pl.DataFrame, index: int, file: SourceFile, scan: Scan, kinds: dict) -> pl.DataFrame:
+    """A file's named string columns (or some of its rows), typed, with its Path column and partition tag."""
+    options: ReadDelimited = scan.read
+    if scan.columns is not None:  # type only the columns that will be used
+        keep = set(scan.columns)
+        frame = frame.select([c for c in frame.columns if c in keep])
     frame = delimited.type_columns(frame, kinds)
     if options.include_path_column:
-        frame = _with_path(frame, options.path_column, file.display)
+        frame = with_path(frame, options.path_column, file.display)
     return frame.with_columns(pl.lit(index, dtype=pl.UInt32).alias(PARTITION))
 
 
-def scan_delimited(scan: Scan, files: Sequence[SourceFile]) -> ScanResult:
-    chosen = _select_files(files, scan.partitions)
-    projection = _csv_projection(scan, chosen)
+def scan_delimited(scan: Scan, files: Sequence[SourceFile], progress: Progress) -> ScanResult:
+    chosen = select_files(files, scan.partitions)
+    projection = csv_projection(scan, chosen)
     typed = _typed_single_file(scan, chosen, projection)
     if typed is not None:
         return ScanResult(_finish(typed, scan))
-    return ScanResult(_finish(_strings_then_typed(scan, files, chosen, projection), scan))
+    return ScanResult(_finish(_strings_then_typed(scan, files, chosen, projection, progress), scan))
 
 
-def _strings_then_typed(scan: Scan, files, chosen, projection) -> pl.DataFrame:
+def _strings_then_typed(scan: Scan, files, chosen, projection, progress: Progress) -> pl.DataFrame:
     """Every file read as strings, typed after inference over the combined first rows."""
     options: ReadDelimited = scan.read
     sample_size = options.infer_column_types.sample_size
@@ -156,35 +169,43 @@ def _strings_then_typed(scan: Scan, files, chosen, projection) -> pl.DataFrame:
         raw = delimited.read_raw(file, index, options, max_lines, positions)
         raws.append(raw)
         rows += raw.frame.height
+        progress.advance(nbytes=file.size, files=1)
         if max_lines is not None and rows >= max_lines + len(raws):
             break
+    frames = named_files(raws, options, projection)
+    kinds = infer_from_heads(frames, options)
+    return concat_frames([typed_file_frame(frame, raw.file_index, files[raw.file_index], scan, kinds)
+                    for raw, frame in zip(raws, frames)])
+
+
+def named_files(raws, options: ReadDelimited, projection) -> List[pl.DataFrame]:
+    """Files' raw string columns named as the header mode says, headers split off."""
     if projection:
         frames = delimited.projected_frames(raws, options.header, projection)
     else:
         frames = delimited.named_frames(raws, options.header)
-    if options.empty_as_string:
-        frames = [f.with_columns(pl.all().fill_null("")) for f in frames]
-    sample = _concat([f.head(sample_size) for f in frames]).head(sample_size)
-    kinds = delimited.infer_types(sample, options)
-    typed = []
-    for raw, frame in zip(raws, frames):
-        if scan.columns is not None:  # type only the columns that will be used
-            keep = set(scan.columns)
-            frame = frame.select([c for c in frame.columns if c in keep])
-        frame = delimited.type_columns(frame, kinds)
-        if options.include_path_column:
-            frame = _with_path(frame, options.path_column, files[raw.file_index].display)
-        frame = frame.with_columns(pl.lit(raw.file_index, dtype=pl.UInt32).alias(PARTITION))
-        typed.append(frame)
-    return _concat(typed)
+    return [empty_as_string(f, options) for f in frames]
+
+
+def empty_as_string(frame: pl.DataFrame, options: ReadDelimited) -> pl.DataFrame:
+    return frame.with_columns(pl.all().fill_null("")) if options.empty_as_string else frame
+
+
+def infer_from_heads(frames: List[pl.DataFrame], options: ReadDelimited) -> dict:
+    """Column kinds from the first ``sample_size`` rows of the files, in order."""
+    sample_size = options.infer_column_types.sample_size
+    sample = concat_frames([f.head(sample_size) for f in frames]).head(sample_size)
+    return delimited.infer_types(sample, options)
 
 
 # -- parquet -------------------------------------------------------------------
 
-def scan_parquet(scan: Scan, files: Sequence[SourceFile]) -> ScanResult:
-    """Partitions are row groups; ``scan.partitions`` are read without the others."""
+def parquet_read(scan: Scan, layouts) -> Optional[pl.LazyFrame]:
+    """Every row the scan reads, lazily (before its columns, predicate and limit); None if nothing.
+
+    Partitions are row groups; ``scan.partitions`` are read without the others.
+    """
     options: ReadParquet = scan.read
-    layouts = parquet.read_layouts(files)  # also rejects files that are not parquet
     partitions = scan.partitions
     if partitions is not None:
         partitions = selected_partitions(partitions, sum(layout.partition_count for layout in layouts))
@@ -192,13 +213,19 @@ def scan_parquet(scan: Scan, files: Sequence[SourceFile]) -> ScanResult:
         lazy = parquet.sampled_scan(layouts, scan.sample, PARTITION, scan.tag_partitions)
     else:
         lazy = parquet.scan(layouts, partitions, PARTITION, scan.tag_partitions)
+    if lazy is None or not options.include_path_column:
+        return lazy
+    displays = {i: layout.file.display for layout in layouts
+                for i in range(layout.first_partition, layout.first_partition + layout.partition_count)}
+    return lazy.select(pl.col(PARTITION).replace_strict(displays, return_dtype=pl.String)
+                       .alias(options.path_column), pl.all())
+
+
+def scan_parquet(scan: Scan, files: Sequence[SourceFile], progress: Progress) -> ScanResult:
+    layouts = parquet.read_layouts(files)  # also rejects files that are not parquet
+    lazy = parquet_read(scan, layouts)
     if lazy is None:
         return ScanResult(pl.DataFrame())
-    if options.include_path_column:
-        displays = {i: layout.file.display for layout in layouts
-                    for i in range(layout.first_partition, layout.first_partition + layout.partition_count)}
-        lazy = lazy.select(pl.col(PARTITION).replace_strict(displays, return_dtype=pl.String)
-                           .alias(options.path_column), pl.all())
     lazy = _finish(lazy, scan)  # polars pushes these into the parquet reader
     # the streaming engine keeps memory to a few row groups when most rows are dropped while reading
     frame = lazy.collect(engine="streaming") if scan.sample is not None else lazy.collect()
@@ -207,32 +234,43 @@ def scan_parquet(scan: Scan, files: Sequence[SourceFile]) -> ScanResult:
 
 # -- JSON lines ----------------------------------------------------------------
 
-def scan_json_lines(scan: Scan, files: Sequence[SourceFile]) -> ScanResult:
+def scan_json_lines(scan: Scan, files: Sequence[SourceFile], progress: Progress) -> ScanResult:
     options: ReadJsonLines = scan.read
     frames = []
     rows = 0
-    for index, file in _select_files(files, scan.partitions):
+    for index, file in select_files(files, scan.partitions):
         frame = jsonl.read_file(file, options)
-        if options.include_path_column:
-            frame = _with_path(frame, options.path_column, file.display)
-        frames.append(frame.with_columns(pl.lit(index, dtype=pl.UInt32).alias(PARTITION)))
+        frames.append(tagged_json_frame(frame, index, file, options))
         rows += frame.height
+        progress.advance(nbytes=file.size, files=1)
         if scan.limit is not None and scan.predicate is None and rows >= scan.limit:
             break
-    return ScanResult(_finish(_concat(frames), scan))
+    return ScanResult(_finish(concat_frames(frames), scan))
+
+
+def tagged_json_frame(frame: pl.DataFrame, index: int, file: SourceFile, options: ReadJsonLines) -> pl.DataFrame:
+    """A file's rows (or some of them) with its Path column and partition tag."""
+    if options.include_path_column:
+        frame = with_path(frame, options.path_column, file.display)
+    return frame.with_columns(pl.lit(index, dtype=pl.UInt32).alias(PARTITION))
 
 
 # -- from_paths ------------------------------------------------------------------
 
-def scan_files(scan: Scan, files: Sequence[SourceFile]) -> ScanResult:
+def files_frame(files: Sequence[SourceFile]) -> pl.DataFrame:
     """One row per file, in one partition (as mltable counts a from_paths table)."""
     frame = pl.DataFrame({"Path": [f.display for f in files]}, schema={"Path": pl.String})
-    return ScanResult(_finish(frame.with_columns(pl.lit(0, dtype=pl.UInt32).alias(PARTITION)), scan))
+    return frame.with_columns(pl.lit(0, dtype=pl.UInt32).alias(PARTITION))
+
+
+def scan_files(scan: Scan, files: Sequence[SourceFile], progress: Progress) -> ScanResult:
+    return ScanResult(_finish(files_frame(files), scan))
 
 
 READERS = {ReadDelimited: scan_delimited, ReadParquet: scan_parquet, ReadJsonLines: scan_json_lines,
            ListFiles: scan_files}
 
 
-def run_scan(scan: Scan, files: Sequence[SourceFile]) -> ScanResult:
-    return READERS[type(scan.read)](scan, files)
+def run_scan(scan: Scan, files: Sequence[SourceFile], progress: Progress = SILENT) -> ScanResult:
+    """The scan's rows; ``progress`` hears of each file read where files are read one by one."""
+    return READERS[type(scan.read)](scan, files, progress)

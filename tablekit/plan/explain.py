@@ -1,6 +1,8 @@
 """explain(): the optimized plan as text, with what the scan will read."""
 from __future__ import annotations
 
+from typing import Sequence
+
 from tablekit.plan import yaml as plan_yaml
 from tablekit.plan.nodes import Plan
 
@@ -9,7 +11,8 @@ def _read_name(read) -> str:
     return next(iter(plan_yaml.step_to_dict(read)))
 
 
-def explain(plan: Plan) -> str:
+def explain(plan: Plan, reads: Sequence[str] = ()) -> str:
+    """The plan as text; ``reads`` are lines saying what the scan will read (see engine.describe)."""
     from tablekit.optimizer import optimize
 
     physical = optimize(plan)
@@ -17,6 +20,7 @@ def explain(plan: Plan) -> str:
     lines = [f"Scan {_read_name(scan.read)}"]
     for entry in physical.paths:
         lines.append(f"  {entry.kind}: {entry.value}")
+    lines.extend(reads)
     lines.append(f"  columns: {', '.join(scan.columns) if scan.columns is not None else 'all'}")
     if scan.predicate is not None:
         lines.append(f"  predicate: {scan.predicate}")

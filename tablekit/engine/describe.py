@@ -1,0 +1,81 @@
+"""What a scan will read, for explain(): the files, their sizes, and for parquet the row groups.
+
+Only listings and parquet footers are read.  Anything that cannot be listed
+now (a missing file, a broken footer) is described, not raised: the error
+comes when the table is materialized.
+"""
+from __future__ import annotations
+
+from typing import List, Sequence
+
+from tablekit.engine import parquet
+from tablekit.engine.scan import select_files, selected_partitions
+from tablekit.errors import MLTableError
+from tablekit.plan.nodes import ListFiles, PhysicalPlan, ReadParquet, Scan
+from tablekit.sources import SourceFile, resolve_paths
+
+MAX_LISTED = 20  # files listed one by one; the rest are counted
+
+
+def size_text(nbytes: int) -> str:
+    size = float(nbytes)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{int(size)} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{nbytes} B"  # not reached
+
+
+def _ranges(indices: Sequence[int]) -> str:
+    """'0-3, 7' for [0, 1, 2, 3, 7]."""
+    parts, start = [], None
+    for i, value in enumerate(indices):
+        if start is None:
+            start = value
+        if i + 1 == len(indices) or indices[i + 1] != value + 1:
+            parts.append(str(start) if start == value else f"{start}-{value}")
+            start = None
+    return ", ".join(parts)
+
+
+def _listed(lines: List[str], entries: List[str]) -> None:
+    lines.extend(f"    {entry}" for entry in entries[:MAX_LISTED])
+    if len(entries) > MAX_LISTED:
+        lines.append(f"    ... and {len(entries) - MAX_LISTED} more")
+
+
+def _parquet_lines(scan: Scan, files: Sequence[SourceFile]) -> List[str]:
+    layouts = parquet.read_layouts(files)
+    total = sum(layout.partition_count for layout in layouts)
+    wanted = set(selected_partitions(scan.partitions, total) if scan.partitions is not None else range(total))
+    entries, groups, rows = [], 0, 0
+    for layout in layouts:
+        own = [i for i in range(len(layout.row_group_rows)) if layout.first_partition + i in wanted]
+        if not own:
+            continue
+        groups += len(own)
+        rows += sum(layout.row_group_rows[i] for i in own)
+        entries.append(f"{layout.file.display} ({size_text(layout.file.size)}): row groups {_ranges(own)} "
+                       f"of {len(layout.row_group_rows)}")
+    lines = [f"  reads: {len(entries)} of {len(files)} files, {groups} of {total} row groups, {rows:,} rows"]
+    _listed(lines, entries)
+    if scan.predicate is not None:
+        lines.append("  row groups whose min/max statistics rule out the predicate are skipped while reading")
+    return lines
+
+
+def describe_reads(plan: PhysicalPlan) -> List[str]:
+    """Lines saying which files (and parquet row groups) the scan will read."""
+    scan = plan.scan
+    try:
+        files = resolve_paths(plan.paths, plan.base_dir, check_files=not isinstance(scan.read, ListFiles))
+        if isinstance(scan.read, ListFiles):
+            return [f"  reads: nothing; lists {len(files)} files"]
+        if isinstance(scan.read, ReadParquet):
+            return _parquet_lines(scan, files)
+        chosen = [file for _, file in select_files(files, scan.partitions)]
+    except MLTableError as exc:
+        return [f"  reads: cannot tell now ({exc.message})"]
+    lines = [f"  reads: {len(chosen)} of {len(files)} files, {size_text(sum(f.size for f in chosen))}"]
+    _listed(lines, [f"{file.display} ({size_text(file.size)})" for file in chosen])
+    return lines
