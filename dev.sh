@@ -2,6 +2,7 @@
 # One entry point for a fresh machine: sets up .venv (idempotent), then
 #   ./dev.sh demo    load the bundled example tables and print them
 #   ./dev.sh test    run the whole test suite
+#   ./dev.sh test-pandas3   the same suite under pandas 3 (its own venv)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -31,8 +32,21 @@ case "${1:-}" in
         shift
         "$VENV/bin/python" -m pytest "$@"
         ;;
+    test-pandas3)
+        # The same suite under pandas 3 (docs/pandas3.md), in its own venv.
+        shift
+        if [ ! -x .venv-pandas3/bin/python ]; then
+            "$PYTHON" -m venv .venv-pandas3
+        fi
+        if [ pyproject.toml -nt .venv-pandas3/.installed ] || [ ! -e .venv-pandas3/.installed ]; then
+            .venv-pandas3/bin/python -m pip install --quiet --upgrade pip
+            .venv-pandas3/bin/python -m pip install --quiet -e ".[test]" "pandas>=3,<4"
+            touch .venv-pandas3/.installed
+        fi
+        .venv-pandas3/bin/python -m pytest "$@"
+        ;;
     *)
-        echo "usage: ./dev.sh demo | test [pytest args]" >&2
+        echo "usage: ./dev.sh demo | test [pytest args] | test-pandas3 [pytest args]" >&2
         exit 2
         ;;
 esac
