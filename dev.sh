@@ -20,6 +20,15 @@ setup() {
         "$VENV/bin/python" -m pip install --quiet -e ".[test]" -c tests/constraints.txt
         touch "$VENV/.installed"
     fi
+    # The remote-storage tests start the Azurite storage emulator from ./node_modules (package.json)
+    if [ ! -x node_modules/.bin/azurite-blob ] || [ package-lock.json -nt node_modules/.installed ]; then
+        if command -v npm >/dev/null; then
+            npm ci --no-audit --no-fund --loglevel=error
+            touch node_modules/.installed
+        else
+            echo "dev.sh: npm not found; the remote-storage tests need Node.js and npm (for Azurite)" >&2
+        fi
+    fi
 }
 
 case "${1:-}" in

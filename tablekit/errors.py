@@ -13,6 +13,8 @@ class ErrorCode:
 
     USER_ERROR = "UserError"  # argument errors raised at call time
     NOT_FOUND = "ScriptExecution.StreamAccess.NotFound"
+    AUTHENTICATION = "ScriptExecution.StreamAccess.Authentication"  # 401/403 from the storage
+    CONNECTION_FAILURE = "ScriptExecution.StreamAccess.ConnectionFailure"  # storage unreachable
     STREAM_UNEXPECTED = "ScriptExecution.StreamAccess.Unexpected"
     VALIDATION = "ScriptExecution.Validation"
     TRANSFORMATION_VALIDATION = "ScriptExecution.Transformation.Validation"
