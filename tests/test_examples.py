@@ -1,6 +1,7 @@
 """Every script in examples/ runs and prints what it promises."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,3 +15,24 @@ def test_quickstart_prints_the_tables():
     assert "== sales (CSV folder) ==" in out and "1007" in out
     assert "predicate: paid and amount > 10" in out
     assert "red shoes" in out
+
+
+def test_streaming_totals_match_pandas():
+    out = subprocess.run([sys.executable, str(EXAMPLES / "streaming.py")], capture_output=True, text=True,
+                         check=True, timeout=300).stdout
+    assert "predicate: paid and amount > 10" in out and "from 5 batches" in out
+    assert "same as to_pandas_dataframe(): True" in out
+    assert "wrote 229,305 rows to paid.parquet" in out
+
+
+def test_cli_tour_runs_in_a_shell():
+    env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    result = subprocess.run(["bash", str(EXAMPLES / "cli.sh")], capture_output=True, text=True, env=env,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "order_date  timestamp[ns]" in out and "reads: 2 of 2 files" in out
+    assert "== how many paid orders ==\n5\n" in out
+    assert "part-00000.parquet" in out and "s3     2.00" in out
+    assert "exit status: 1" in out
+    assert "tablekit show: error: 'missing.csv' does not exist" in result.stderr
