@@ -9,17 +9,21 @@ from pathlib import Path
 EXAMPLES = Path(__file__).parents[1] / "examples"
 
 
+def printed(script: str) -> str:
+    """What an example script prints; it must succeed."""
+    return subprocess.run([sys.executable, str(EXAMPLES / script)], capture_output=True, text=True,
+                          check=True, timeout=300).stdout
+
+
 def test_quickstart_prints_the_tables():
-    out = subprocess.run([sys.executable, str(EXAMPLES / "quickstart.py")], capture_output=True, text=True,
-                         check=True, timeout=120).stdout
+    out = printed("quickstart.py")
     assert "== sales (CSV folder) ==" in out and "1007" in out
     assert "predicate: paid and amount > 10" in out
     assert "red shoes" in out
 
 
 def test_streaming_totals_match_pandas():
-    out = subprocess.run([sys.executable, str(EXAMPLES / "streaming.py")], capture_output=True, text=True,
-                         check=True, timeout=300).stdout
+    out = printed("streaming.py")
     assert "predicate: paid and amount > 10" in out and "from 5 batches" in out
     assert "same as to_pandas_dataframe(): True" in out
     assert "wrote 229,305 rows to paid.parquet" in out
