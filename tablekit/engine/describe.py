@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import List, Sequence
 
 from tablekit.engine import parquet
-from tablekit.engine.scan import select_files, selected_partitions
+from tablekit.engine.scan import FILE_TYPED_READS, scan_inputs, select_files, selected_partitions
 from tablekit.errors import MLTableError
-from tablekit.plan.nodes import ListFiles, PhysicalPlan, ReadParquet, Scan
-from tablekit.sources import SourceFile, resolve_paths
+from tablekit.plan.nodes import ListFiles, PhysicalPlan, Scan
+from tablekit.sources import SourceFile
 
 MAX_LISTED = 20  # files listed one by one; the rest are counted
 
@@ -68,11 +68,11 @@ def describe_reads(plan: PhysicalPlan) -> List[str]:
     """Lines saying which files (and parquet row groups) the scan will read."""
     scan = plan.scan
     try:
-        files = resolve_paths(plan.paths, plan.base_dir, check_files=not isinstance(scan.read, ListFiles))
+        files = scan_inputs(plan)  # a Delta table: the files of its version
         if isinstance(scan.read, ListFiles):
             return [f"  reads: nothing; lists {len(files)} files"]
-        if isinstance(scan.read, ReadParquet):
-            return _parquet_lines(scan, files)
+        if isinstance(scan.read, FILE_TYPED_READS):
+            return _parquet_lines(scan, list(files))
         chosen = [file for _, file in select_files(files, scan.partitions)]
     except MLTableError as exc:
         return [f"  reads: cannot tell now ({exc.message})"]

@@ -9,13 +9,12 @@ import polars as pl
 
 from tablekit.engine import sample
 from tablekit.engine.convert import convert
-from tablekit.engine.scan import PARTITION, ScanResult, compile_predicate, run_scan, selected_partitions
+from tablekit.engine.scan import (FILE_TYPED_READS, PARTITION, ScanResult, compile_predicate, run_scan, scan_inputs,
+                                  selected_partitions)
 from tablekit.errors import ErrorCode, data_error
-from tablekit.plan.nodes import (ColumnPattern, ConvertColumnTypes, DropColumns, Filter, KeepColumns, ListFiles,
-                                 PhysicalPlan, ReadParquet, Sample, SelectPartitions, Skip, Take, TakeRandomSample,
-                                 column_tuple, select_columns)
+from tablekit.plan.nodes import (ColumnPattern, ConvertColumnTypes, DropColumns, Filter, KeepColumns, PhysicalPlan,
+                                 Sample, SelectPartitions, Skip, Take, TakeRandomSample, column_tuple, select_columns)
 from tablekit.progress import SILENT, Progress
-from tablekit.sources import resolve_paths
 
 
 def _data_columns(frame: pl.DataFrame):
@@ -137,12 +136,12 @@ def untyped_null_columns(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def execute(plan: PhysicalPlan, progress: Progress = SILENT) -> Result:
-    files = resolve_paths(plan.paths, plan.base_dir, check_files=not isinstance(plan.scan.read, ListFiles))
+    files = scan_inputs(plan)
     progress.start(len(files), sum(f.size for f in files))
     scanned = run_scan(plan.scan, files, progress)
     frame = scanned.frame
     for step in plan.steps:
         frame = STEPS[type(step)](frame, step)
-    if not isinstance(plan.scan.read, ReadParquet):  # parquet columns keep the type the file gives them
+    if not isinstance(plan.scan.read, FILE_TYPED_READS):  # parquet columns keep the type the file gives them
         frame = untyped_null_columns(frame)
     return Result(frame, scanned)

@@ -13,20 +13,21 @@ from dataclasses import replace
 
 from tablekit.engine import parquet
 from tablekit.engine.execute import execute
-from tablekit.engine.scan import PARTITION, selected_partitions
+from tablekit.engine.scan import FILE_TYPED_READS, PARTITION, scan_inputs, selected_partitions
 from tablekit.optimizer import optimize, physical
-from tablekit.plan.nodes import ListFiles, Plan, ReadParquet, SelectPartitions, Take
+from tablekit.plan.nodes import ListFiles, Plan, SelectPartitions, Take
 from tablekit.sources import resolve_paths
 
 
 def source_partition_count(plan: Plan) -> int:
-    read = physical(plan).scan.read
+    planned = physical(plan)
+    read = planned.scan.read
     if isinstance(read, ListFiles):
         resolve_paths(plan.paths, plan.base_dir, check_files=False)  # missing folders still fail
         return 1
-    files = resolve_paths(plan.paths, plan.base_dir)
-    if isinstance(read, ReadParquet):
-        return sum(parquet.partition_counts(files))
+    files = scan_inputs(planned)
+    if isinstance(read, FILE_TYPED_READS):  # parquet files and Delta tables: one partition per row group
+        return sum(parquet.partition_counts(list(files)))
     return sum(max(1, math.ceil(f.size / read.partition_size)) for f in files)
 
 

@@ -14,12 +14,12 @@ from typing import Dict, List, Optional, Sequence
 import polars as pl
 import pyarrow as pa
 
-from tablekit.engine import delimited, jsonl, parquet
+from tablekit.engine import delimited, delta, jsonl, parquet
 from tablekit.errors import ErrorCode, data_error
 from tablekit.expr import compile_filter, parse_filter
-from tablekit.plan.nodes import ListFiles, ReadDelimited, ReadJsonLines, ReadParquet, Scan
+from tablekit.plan.nodes import ListFiles, PhysicalPlan, ReadDelimited, ReadDeltaLake, ReadJsonLines, ReadParquet, Scan
 from tablekit.progress import SILENT, Progress
-from tablekit.sources import SourceFile
+from tablekit.sources import SourceFile, resolve_paths
 
 PARTITION = "__tablekit_partition"
 
@@ -222,14 +222,57 @@ def parquet_read(scan: Scan, layouts) -> Optional[pl.LazyFrame]:
 
 
 def scan_parquet(scan: Scan, files: Sequence[SourceFile], progress: Progress) -> ScanResult:
-    layouts = parquet.read_layouts(files)  # also rejects files that are not parquet
+    return scan_layouts(scan, parquet.read_layouts(files))  # also rejects files that are not parquet
+
+
+def scan_layouts(scan: Scan, layouts, every=None) -> ScanResult:
+    """The rows of these parquet files, with what the scan pushed down applied; ``every`` (all
+    the table's files, when only some are read) gives the columns and their types."""
     lazy = parquet_read(scan, layouts)
+    if every is not None and every is not layouts:  # columns of the files not read: null
+        lazy = pl.concat([_empty_frame(every, scan).lazy()] + ([lazy] if lazy is not None else []),
+                         how="diagonal_relaxed")
+        layouts = every
     if lazy is None:
         return ScanResult(pl.DataFrame())
     lazy = _finish(lazy, scan)  # polars pushes these into the parquet reader
     # the streaming engine keeps memory to a few row groups when most rows are dropped while reading
     frame = lazy.collect(engine="streaming") if scan.sample is not None else lazy.collect()
     return ScanResult(frame, parquet.arrow_types(layouts))
+
+
+# -- Delta Lake ----------------------------------------------------------------
+
+def scan_delta(scan: Scan, table: delta.DeltaVersion, progress: Progress) -> ScanResult:
+    """A Delta version's files read as parquet, except those whose statistics rule out the predicate.
+
+    Skipping a file changes neither the columns nor their types: the result has every column
+    of every file, as a full read would.  A skipped file's footer is not read either, unless
+    rows need their true partition numbers (sampling, select_partitions, Path) or the files
+    read lack some column of the table's schema (then every footer is, to know the columns).
+    """
+    keep = delta.files_to_read(table, scan.predicate) if scan.partitions is None else [True] * len(table)
+    if all(keep):
+        return scan_layouts(scan, parquet.read_layouts(table.files))
+    if scan.tag_partitions:
+        every = parquet.read_layouts(table.files)  # numbers the row groups of every file
+        reading = [layout for layout, kept in zip(every, keep) if kept]
+    else:
+        reading = parquet.read_layouts([file for file, kept in zip(table.files, keep) if kept])
+        read_columns = {name for layout in reading for name in layout.schema.names}
+        every = reading if read_columns >= set(table.columns) else parquet.read_layouts(table.files)
+    return scan_layouts(scan, reading, every=every)
+
+
+def _empty_frame(layouts, scan: Scan) -> pl.DataFrame:
+    """No rows, with the columns (and types) of a full read of these files."""
+    frames = [pl.from_arrow(pa.schema([pa.field(f.name, f.type.value_type if pa.types.is_dictionary(f.type)
+                                                else f.type) for f in layout.schema]).empty_table())
+              for layout in layouts]
+    columns = pl.concat(frames, how="diagonal_relaxed")
+    if scan.read.include_path_column:
+        columns = pl.DataFrame(schema={scan.read.path_column: pl.String}).hstack(columns)
+    return columns
 
 
 # -- JSON lines ----------------------------------------------------------------
@@ -268,7 +311,16 @@ def scan_files(scan: Scan, files: Sequence[SourceFile], progress: Progress) -> S
 
 
 READERS = {ReadDelimited: scan_delimited, ReadParquet: scan_parquet, ReadJsonLines: scan_json_lines,
-           ListFiles: scan_files}
+           ReadDeltaLake: scan_delta, ListFiles: scan_files}
+# readers that keep the parquet files' own column types (all-null columns keep theirs too)
+FILE_TYPED_READS = (ReadParquet, ReadDeltaLake)
+
+
+def scan_inputs(plan: PhysicalPlan):
+    """What the scan reads: the files its paths name, or the files of a Delta table's version."""
+    if isinstance(plan.scan.read, ReadDeltaLake):
+        return delta.open_version(plan.scan.read, plan.paths, plan.base_dir)
+    return resolve_paths(plan.paths, plan.base_dir, check_files=not isinstance(plan.scan.read, ListFiles))
 
 
 def run_scan(scan: Scan, files: Sequence[SourceFile], progress: Progress = SILENT) -> ScanResult:

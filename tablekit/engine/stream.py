@@ -20,11 +20,10 @@ import pyarrow as pa
 
 from tablekit.engine import sample
 from tablekit.engine.execute import STEPS, take_count
-from tablekit.engine.scan import PARTITION
+from tablekit.engine.scan import PARTITION, scan_inputs
 from tablekit.engine.stream_scan import open_scan
-from tablekit.plan.nodes import ListFiles, PhysicalPlan, Sample, Skip, Take, TakeRandomSample
+from tablekit.plan.nodes import PhysicalPlan, Sample, Skip, Take, TakeRandomSample
 from tablekit.progress import SILENT, Progress
-from tablekit.sources import resolve_paths
 
 
 class _Take:
@@ -102,7 +101,7 @@ def open_stream(plan: PhysicalPlan, progress: Progress = SILENT, exact_schema: b
     raised here, before the first row; ``exact_schema=False`` settles for the
     first block of each JSON-lines file (see ``engine.stream_scan``).
     """
-    files = resolve_paths(plan.paths, plan.base_dir, check_files=not isinstance(plan.scan.read, ListFiles))
+    files = scan_inputs(plan)
     scanned = open_scan(plan.scan, files, progress, exact_schema)
     runners = [_runner(step) for step in plan.steps]
     empty = pl.DataFrame(schema=scanned.schema)

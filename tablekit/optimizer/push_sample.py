@@ -1,4 +1,4 @@
-"""Draw a parquet table's random sample while reading it.
+"""Draw a parquet (or Delta) table's random sample while reading it.
 
 A sample's rows depend only on (seed, row group, position in the row group),
 all known from the files' footers, so a sample that comes first (after
@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tablekit.plan.nodes import (ConvertColumnTypes, DropColumns, KeepColumns, PhysicalPlan, ReadParquet,
-                                 Sample, TakeRandomSample)
+from tablekit.plan.nodes import (ConvertColumnTypes, DropColumns, KeepColumns, PhysicalPlan, ReadDeltaLake,
+                                 ReadParquet, Sample, TakeRandomSample)
 
 ROW_PRESERVING = (KeepColumns, DropColumns, ConvertColumnTypes)
 
 
 def push_sample(plan: PhysicalPlan) -> PhysicalPlan:
     scan = plan.scan
-    if not isinstance(scan.read, ReadParquet) or scan.sample or scan.predicate or scan.limit is not None \
+    if not isinstance(scan.read, (ReadParquet, ReadDeltaLake)) or scan.sample or scan.predicate or scan.limit is not None \
             or scan.partitions is not None:
         return plan
     for position, step in enumerate(plan.steps):

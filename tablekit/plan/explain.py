@@ -4,11 +4,26 @@ from __future__ import annotations
 from typing import Sequence
 
 from tablekit.plan import yaml as plan_yaml
-from tablekit.plan.nodes import Plan
+from tablekit.plan.nodes import Plan, ReadDeltaLake
 
 
 def _read_name(read) -> str:
     return next(iter(plan_yaml.step_to_dict(read)))
+
+
+def _delta_lines(scan) -> list:
+    """Which version a Delta scan reads, and how the predicate skips its files."""
+    read: ReadDeltaLake = scan.read
+    if read.version_as_of is not None:
+        lines = [f"  version: {read.version_as_of}"]
+    elif read.timestamp_as_of is not None:
+        lines = [f"  version: as of {read.timestamp_as_of} (the last one before the first newer commit)"]
+    else:
+        lines = ["  version: latest"]
+    if scan.predicate is not None and scan.partitions is None:
+        lines.append("  files: those whose Delta statistics (min, max, null count) rule out the predicate are "
+                     "skipped" + ("" if scan.tag_partitions else ", their footers too"))
+    return lines
 
 
 def explain(plan: Plan, reads: Sequence[str] = ()) -> str:
@@ -24,6 +39,8 @@ def explain(plan: Plan, reads: Sequence[str] = ()) -> str:
     lines.append(f"  columns: {', '.join(scan.columns) if scan.columns is not None else 'all'}")
     if scan.predicate is not None:
         lines.append(f"  predicate: {scan.predicate}")
+    if isinstance(scan.read, ReadDeltaLake):
+        lines.extend(_delta_lines(scan))
     if scan.limit is not None:
         lines.append(f"  limit: first {scan.limit} rows")
     if scan.sample is not None:

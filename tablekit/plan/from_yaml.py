@@ -21,6 +21,7 @@ from tablekit.errors import ErrorCode, UserErrorException, data_error, user_erro
 from tablekit.plan.nodes import (ColumnPattern, Columns, ConvertColumnTypes, DropColumns, Filter, InferTypes,
                                  KeepColumns, PathEntry, Plan, ReadDelimited, ReadJsonLines, ReadParquet, Sample,
                                  SelectPartitions, Skip, Step, Take, TakeRandomSample)
+from tablekit.plan.nodes import ReadDeltaLake
 from tablekit.types import DataType
 
 SCHEMA_FILE = Path(__file__).with_name("mltable_schema.json")
@@ -132,6 +133,7 @@ STEP_PARSERS: Dict[str, Callable[[Any], Step]] = {
     "read_delimited": _read_delimited,
     "read_parquet": lambda args: ReadParquet(**args),
     "read_json_lines": _read_json_lines,
+    "read_delta_lake": lambda args: ReadDeltaLake(**args),  # the schema allows only its three options
     "filter": Filter,
     "keep_columns": lambda value: KeepColumns(_columns(value)),
     "drop_columns": lambda value: DropColumns(_columns(value)),

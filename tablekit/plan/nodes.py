@@ -105,8 +105,19 @@ class ListFiles:
     """
 
 
-Read = Union[ReadDelimited, ReadParquet, ReadJsonLines]
-READ_STEPS = (ReadDelimited, ReadParquet, ReadJsonLines)
+@dataclass(frozen=True)
+class ReadDeltaLake:
+    """read_delta_lake: one version of the Delta table in the plan's folder (the latest when
+    neither version_as_of nor timestamp_as_of is given; giving both fails when read, as in mltable)."""
+
+    version_as_of: Optional[int] = None
+    timestamp_as_of: Optional[str] = None  # RFC 3339, parsed when the table is read
+    include_path_column: bool = False
+    path_column: str = "Path"  # not in the YAML: mltable always names it Path
+
+
+Read = Union[ReadDelimited, ReadParquet, ReadJsonLines, ReadDeltaLake]
+READ_STEPS = (ReadDelimited, ReadParquet, ReadJsonLines, ReadDeltaLake)
 
 
 # -- transformations ---------------------------------------------------------

@@ -13,6 +13,7 @@ import yaml
 from tablekit.plan.nodes import (ColumnPattern, ConvertColumnTypes, DropColumns, Filter, InferTypes, KeepColumns, Plan,
                                  ReadDelimited, ReadJsonLines, ReadParquet, Sample, SelectPartitions, Skip,
                                  Take, TakeRandomSample)
+from tablekit.plan.nodes import ReadDeltaLake
 
 
 def _columns(columns) -> Any:
@@ -57,6 +58,10 @@ def step_to_dict(step) -> Any:
             "path_column": step.path_column, "support_multi_line": step.support_multi_line}}
     if isinstance(step, ReadParquet):
         return {"read_parquet": {"include_path_column": step.include_path_column, "path_column": step.path_column}}
+    if isinstance(step, ReadDeltaLake):  # mltable leaves out the options that are None
+        options = {"include_path_column": step.include_path_column, "timestamp_as_of": step.timestamp_as_of,
+                   "version_as_of": step.version_as_of}
+        return {"read_delta_lake": {k: v for k, v in options.items() if v is not None}}
     if isinstance(step, ReadJsonLines):
         return {"read_json_lines": {
             "encoding": step.encoding, "include_path_column": step.include_path_column,

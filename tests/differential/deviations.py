@@ -260,3 +260,25 @@ DEVIATIONS["mltable_file.load_file_itself"] = Deviation(
            "'<file>/MLTable' and fails with 'Not able to find MLTable file'; tablekit also accepts the file "
            "(its folder is the table's folder), as the load() documentation of Azure ML describes",
     check=expect_frame(columns=["id", "name"], rows=5))
+DEVIATIONS["delta.nested_table"] = Deviation(
+    reason="given a folder that is not a Delta table, mltable reads a Delta table it finds in some subfolder "
+           "(with several below, an arbitrary one); tablekit reads only the folder it is given and names the "
+           "table it found in the error (class and code as for a folder without a Delta log)",
+    check=expect_error("UserErrorException", "ScriptExecution.Unexpected",
+                       "A Delta table was found below it, in '<DATA>/delta/nested/inner'"))
+_ROW_DEPENDENT_COLUMNS = ("mltable's columns depend on which rows survive: a column exists only if some remaining "
+                          "row comes from a file that has it (history v3: `extra` is only in the newest file), so "
+                          "filters and takes change the schema; tablekit keeps every column of the version's files "
+                          "(null where a row's file lacks it), whichever rows survive and whichever files the "
+                          "Delta statistics let it skip")
+DEVIATIONS["delta.filter_old_files_only"] = Deviation(
+    reason=_ROW_DEPENDENT_COLUMNS,
+    check=expect_frame(columns=["id", "name", "score", "extra"], dtypes=["int64", "object", "float64", "object"],
+                       values={"id": [{"int": 10}, {"int": 11}], "extra": [None, None]}))
+DEVIATIONS["delta.take_old_files_only"] = Deviation(
+    reason=_ROW_DEPENDENT_COLUMNS,
+    check=expect_frame(columns=["id", "name", "score", "extra"], dtypes=["int64", "object", "float64", "object"],
+                       values={"id": [{"int": 10}, {"int": 11}], "extra": [None, None]}))
+DEVIATIONS["delta.filter_old_files_keep_new_column"] = Deviation(
+    reason=_ROW_DEPENDENT_COLUMNS + " (here mltable fails: 'The input data contains no columns')",
+    check=expect_frame(columns=["extra"], dtypes=["object"], values={"extra": [None, None]}))
