@@ -54,11 +54,49 @@ def validate(data: Any) -> None:
     raise schema_error(error.message + (f" (at '{where}')" if where else ""))
 
 
+# Limits that keep hostile files cheap: aliases can make a small file stand for a huge tree.
+MAX_NODES = 100_000
+MAX_DEPTH = 50
+
+
 def parse_text(text: str, source: str) -> Any:
     try:
-        return yaml.safe_load(text)
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise user_error(f"MLTable yaml is invalid: {exc} ({source})") from None
+    except RecursionError:
+        raise user_error(f"MLTable yaml is invalid: it is nested too deeply ({source})") from None
+    check_shape(data, source)
+    return data
+
+
+def check_shape(data: Any, source: str) -> None:
+    """Refuse alias cycles, alias bombs and absurd nesting before anything walks the tree."""
+    sizes: Dict[int, int] = {}  # expanded size of each container already measured (aliases share objects)
+    open_containers: set = set()
+
+    def size(node: Any, depth: int) -> int:
+        if not isinstance(node, (dict, list)):
+            return 1
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_containers:
+            raise user_error(f"MLTable yaml is invalid: an alias refers to a node containing itself ({source})")
+        if depth > MAX_DEPTH:
+            raise user_error(f"MLTable yaml is invalid: it is nested more than {MAX_DEPTH} levels deep ({source})")
+        open_containers.add(key)
+        total = 1
+        for child in (node.values() if isinstance(node, dict) else node):
+            total += size(child, depth + 1)
+            if total > MAX_NODES:
+                raise user_error(f"MLTable yaml is invalid: it expands to more than {MAX_NODES} values "
+                                 f"(aliases repeated too often?) ({source})")
+        open_containers.discard(key)
+        sizes[key] = total
+        return total
+
+    size(data, 0)
 
 
 # -- step arguments ----------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import Callable, Dict, List, Optional
 
 import pandas as pd
 
-from tests.differential.compare import frame_differences
+from tests.differential.compare import as_pandas_2, frame_differences
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def expect_frame(columns: Optional[List[str]] = None, dtypes: Optional[List[str]
     def check(outcome: dict) -> List[str]:
         if "frame" not in outcome:
             return [f"expected a frame, got {outcome}"]
-        frame = outcome["frame"]
+        frame = as_pandas_2(outcome["frame"])
         problems = []
         if columns is not None and frame["columns"] != columns:
             problems.append(f"columns {frame['columns']} != {columns}")
