@@ -89,6 +89,9 @@ CASES = {
         note="files with different columns"),
     "multi_schema_files_reversed": Case(
         _pq("[{'file': 'parquet/multi_schema/p1.parquet'}, {'file': 'parquet/multi_schema/p0.parquet'}]")),
+    "multi_schema_take_first_file_rows": Case(
+        _pq("[{'folder': 'parquet/multi_schema'}]", ".take(1)"),
+        note="mltable: only the columns of the files whose rows survive (c is gone): a deviation"),
     "multi_types_files": Case(
         _pq("[{'file': 'parquet/multi_types/p0.parquet'}, {'file': 'parquet/multi_types/p1.parquet'}]"),
         note="int64 column without nulls in file 1, with nulls in file 2"),
