@@ -253,7 +253,10 @@ class MLTable:
         failure never leaves a half-written MLTable (if_err_remove_files is
         therefore always honoured).
         """
-        save_mltable(self._plan, self._to_yaml_dict(), path, overwrite=overwrite, colocated=colocated)
+        with Progress(show_progress, description="saving") as progress:
+            save_mltable(self._plan, self._to_yaml_dict(), path, overwrite=overwrite, colocated=colocated,
+                         progress=progress)
+            progress.finish()
         return self
 
     def explain(self) -> str:

@@ -76,3 +76,12 @@ def test_a_stream_left_unread_closes_its_bar(tables, capsys):
     del reader
     gc.collect()
     assert capsys.readouterr().err.endswith("\n")  # the bar was closed
+
+
+def test_save_with_show_progress_counts_the_files_copied(tables, tmp_path, capsys):
+    csv, _ = tables
+    csv.save(str(tmp_path / "saved"), colocated=True, show_progress=True)
+    assert "3/3 files" in capsys.readouterr().err
+    csv.save(str(tmp_path / "quiet"), colocated=True)  # mltable's default: no bar
+    assert capsys.readouterr().err == ""
+    assert len(mltable.load(str(tmp_path / "saved")).to_pandas_dataframe()) == 300

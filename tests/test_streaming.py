@@ -197,10 +197,13 @@ def test_batch_size_must_be_positive(tables):
             tables["csv"].to_batches(batch_size=bad)
 
 
-def test_errors_come_before_the_first_batch(tables):
+def test_data_errors_are_raised_by_the_stream(tables):
     with pytest.raises(mltable.UserErrorException) as info:
-        tables["csv"].keep_columns(["nope"]).to_batches()
+        tables["csv"].keep_columns(["nope"]).to_batches().read_all()
     assert "contains no columns" in info.value.message
+    with pytest.raises(mltable.UserErrorException) as info:
+        tables["csv"].filter("x >>> 1").to_batches()  # before any row is read
+    assert "parse error" in info.value.message
     missing = mltable.from_parquet_files([{"file": "/no/such/file.parquet"}])
     with pytest.raises(mltable.UserErrorException) as info:
         missing.to_batches()

@@ -23,6 +23,7 @@ from typing import Iterable, List, Tuple
 from tablekit.errors import ErrorCode, data_error, user_error
 from tablekit.plan.nodes import PathEntry, Plan
 from tablekit.plan.yaml import dump
+from tablekit.progress import SILENT, Progress
 from tablekit.sources.registry import resolve_paths, scheme_of
 from tablekit.sources.local import local_path
 
@@ -70,7 +71,7 @@ def _colocated_layout(entry: PathEntry, base_dir: str) -> Tuple[str, str]:
     return os.path.join(common, child), remainder
 
 
-def _copy_plan(plan: Plan, staging: str) -> Tuple[List[dict], List[Tuple[str, str]]]:
+def _copy_plan(plan: Plan, staging: str, progress: Progress) -> Tuple[List[dict], List[Tuple[str, str]]]:
     """Copy every file of every path entry into staging; return the saved entries and (staged, final-rel) pairs."""
     saved_entries, staged = [], []
     for entry in plan.paths:
@@ -85,6 +86,7 @@ def _copy_plan(plan: Plan, staging: str) -> Tuple[List[dict], List[Tuple[str, st
             os.makedirs(os.path.dirname(target), exist_ok=True)
             shutil.copyfile(file.path, target)
             staged.append((target, rel))
+            progress.advance(nbytes=file.size, files=1)
     return saved_entries, staged
 
 
@@ -109,8 +111,9 @@ def _move_into_place(staged: Iterable[Tuple[str, str]], destination: str, mode: 
         os.replace(staged_path, final)
 
 
-def save_mltable(plan: Plan, yaml_dict: dict, path, overwrite=True, colocated: bool = False) -> str:
-    """Write the MLTable folder; returns the destination folder."""
+def save_mltable(plan: Plan, yaml_dict: dict, path, overwrite=True, colocated: bool = False,
+                 progress: Progress = SILENT) -> str:
+    """Write the MLTable folder; returns the destination folder.  ``progress`` hears of each file copied."""
     mode = overwrite_mode(overwrite)
     destination = local_path(path, os.getcwd()) if path else os.getcwd()
     if not _is_local(str(path or "")):
@@ -126,8 +129,10 @@ def save_mltable(plan: Plan, yaml_dict: dict, path, overwrite=True, colocated: b
     staging = tempfile.mkdtemp(prefix=".tablekit-save-", dir=destination)
     try:
         if colocated:
-            entries, staged = _copy_plan(plan, staging)
-            sources = {f.path for f in resolve_paths(plan.paths, plan.base_dir)}
+            sources = resolve_paths(plan.paths, plan.base_dir)
+            progress.start(len(sources), sum(f.size for f in sources))
+            entries, staged = _copy_plan(plan, staging, progress)
+            sources = {f.path for f in sources}
             if mode == "fail":  # check everything before moving anything
                 clashes = [rel for _, rel in staged if os.path.exists(os.path.join(destination, rel))
                            and not any(_same_file(os.path.join(destination, rel), s) for s in sources)]
