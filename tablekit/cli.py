@@ -301,6 +301,10 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("--rows-per-file", type=_positive, default=1_000_000,
                          help="rows in each parquet file (default 1,000,000)")
     convert.set_defaults(run=cmd_convert)
+
+    # the workspace catalog: `tablekit datastore ...` and `tablekit asset ...` (docs/catalog.md)
+    from tablekit.catalog.cli import add_catalog_commands
+    add_catalog_commands(commands)
     return parser
 
 
