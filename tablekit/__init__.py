@@ -7,8 +7,8 @@ import pandas  # noqa: F401  (imported once here, not inside the first to_pandas
 
 from tablekit.catalog import DataAsset, Datastore, Workspace
 from tablekit.errors import UserErrorException
-from tablekit.table import (MLTable, from_delimited_files, from_json_lines_files, from_parquet_files, from_paths,
-                            load)
+from tablekit.table import (MLTable, from_delimited_files, from_delta_lake, from_json_lines_files, from_parquet_files,
+                            from_paths, load)
 from tablekit.types import DataType, MLTableFileEncoding, MLTableHeaders
 
 __version__ = "0.1.0"
@@ -18,6 +18,7 @@ __all__ = [
     "from_delimited_files",
     "from_parquet_files",
     "from_json_lines_files",
+    "from_delta_lake",
     "from_paths",
     "load",
     "DataType",

@@ -6,15 +6,17 @@ raised at call time, data errors at materialization, as in mltable.
 """
 from __future__ import annotations
 
+import numbers
 import os
 import random
+import re
 from typing import Any, Dict, List, Optional, Tuple
 
 from tablekit.engine.execute import execute
 from tablekit.engine.describe import describe_reads
 from tablekit.engine.partitions import partition_count
 from tablekit.engine.stream import open_stream, plan_schema
-from tablekit.errors import UserErrorException, user_error
+from tablekit.errors import ErrorCode, UserErrorException, data_error, user_error
 from tablekit.optimizer import optimize
 from tablekit.outputs.arrow import to_arrow
 from tablekit.outputs.batches import DEFAULT_BATCH_ROWS, arrow_schema, to_batches
@@ -30,6 +32,8 @@ from tablekit.plan.nodes import (ConvertColumnTypes, DropColumns, Filter, InferT
                                  Take, TakeRandomSample)
 from tablekit.progress import SILENT, Progress
 from tablekit.sources.local import local_path
+from tablekit.engine.delta import deltalake_module
+from tablekit.plan.nodes import ReadDeltaLake
 from tablekit.types import MLTableFileEncoding, MLTableHeaders, column_type_mappings
 
 PATH_KINDS = ("file", "folder", "pattern")
@@ -249,7 +253,10 @@ class MLTable:
         failure never leaves a half-written MLTable (if_err_remove_files is
         therefore always honoured).
         """
-        save_mltable(self._plan, self._to_yaml_dict(), path, overwrite=overwrite, colocated=colocated)
+        with Progress(show_progress, description="saving") as progress:
+            save_mltable(self._plan, self._to_yaml_dict(), path, overwrite=overwrite, colocated=colocated,
+                         progress=progress)
+            progress.finish()
         return self
 
     def explain(self) -> str:
@@ -404,3 +411,42 @@ def from_json_lines_files(paths, invalid_lines="error", encoding="utf8", include
     return from_paths(paths)._with(ReadJsonLines(invalid_lines=invalid_lines,
                                                  encoding=MLTableFileEncoding._parse(encoding).name,
                                                  include_path_column=include_path_column))
+
+
+# mltable's own check of timestamp_as_of (the offset is optional here: its absence fails when read)
+RFC_3339 = re.compile(r'^((?:(\d{4}-(0[1-9]|1[0-2])-([0-3]\d))T(\d{2}:\d{2}:\d{2}(?:\.\d+)?))(Z|[\+-]\d{2}:\d{2})?)$')
+
+
+def _step_option(name: str, value, expected: str):
+    """mltable's engine refuses a read_delta_lake option of the wrong type when the step is added."""
+    return data_error(ErrorCode.VALIDATION, f"Yaml script is invalid: read_delta_lake's {name} must be {expected}, "
+                                            f"got {type(value).__name__} {value!r}.")
+
+
+def from_delta_lake(delta_table_uri, timestamp_as_of=None, version_as_of=None, include_path_column=False) -> MLTable:
+    """A Delta Lake table: its latest version, ``version_as_of`` or the version at ``timestamp_as_of``
+    (RFC 3339, e.g. ``'2022-10-01T00:00:00Z'``).  See tablekit/engine/delta.py for how it is read."""
+    if timestamp_as_of and version_as_of:
+        raise user_error("Both timestamp_as_of and version_as_of parameters were provided, but only one of "
+                         "version_as_of or timestamp_as_of can be specified.")
+    if timestamp_as_of:
+        if not isinstance(timestamp_as_of, str):
+            raise TypeError(f"timestamp_as_of must be a string like '2022-10-01T00:00:00Z', "
+                            f"not {type(timestamp_as_of).__name__}")
+        if RFC_3339.match(timestamp_as_of) is None:
+            raise user_error(f'Provided timestamp_as_of: {timestamp_as_of} is not in RFC-3339/ISO-8601 format. '
+                             'Please make sure that it adheres to RFC-3339/ISO-8601 format. For example: '
+                             '"2022-10-01T00:00:00Z", "2022-10-01T22:10:57+02:00", '
+                             '"2022-10-01T16:32:11.8+00:00" are correctly formatted.')
+    table = from_paths([{"folder": delta_table_uri}])
+    if version_as_of is not None:
+        if not isinstance(version_as_of, numbers.Integral) or isinstance(version_as_of, bool) \
+                or not -2**63 <= version_as_of < 2**63:
+            raise _step_option("version_as_of", version_as_of, "an integer")
+        version_as_of = int(version_as_of)
+    if timestamp_as_of is not None and not isinstance(timestamp_as_of, str):
+        raise _step_option("timestamp_as_of", timestamp_as_of, "a string")
+    if not isinstance(include_path_column, bool):
+        raise _step_option("include_path_column", include_path_column, "a boolean")
+    deltalake_module()  # a missing deltalake package is reported now, not when the table is read
+    return table._with(ReadDeltaLake(version_as_of, timestamp_as_of, include_path_column))
