@@ -39,6 +39,10 @@ class MLTableError(Exception):
     def __repr__(self) -> str:
         return f"{type(self).__name__}(error_code={self.error_code!r}, message={self.message!r})"
 
+    def __reduce__(self):
+        # pickled with its code (errors raised on Dask workers travel to the client this way)
+        return type(self), (self.message, self.error_code)
+
 
 class UserErrorException(MLTableError):
     """An error caused by the user's input or data, never by a bug in tablekit."""

@@ -19,11 +19,12 @@ from tablekit.engine.stream import open_stream, plan_schema
 from tablekit.errors import ErrorCode, UserErrorException, data_error, user_error
 from tablekit.optimizer import optimize
 from tablekit.outputs.arrow import to_arrow
+from tablekit.outputs.dask import to_dask_dataframe
 from tablekit.outputs.batches import DEFAULT_BATCH_ROWS, arrow_schema, to_batches
 from tablekit.outputs.mltable_file import MLTABLE_FILE, save_mltable
 from tablekit.outputs.pandas import to_pandas
 from tablekit.outputs.polars import to_polars
-from tablekit.outputs.streams import StreamInfo
+from tablekit.outputs.streams import with_stream_values
 from tablekit.plan.explain import explain
 from tablekit.plan import yaml as plan_yaml
 from tablekit.plan.from_yaml import parse_text, plan_from_dict
@@ -277,9 +278,7 @@ class MLTable:
             progress.stage("to pandas")
             df = to_pandas(result, self._rslex_values())
             progress.finish(len(df))
-        if self._plan.read is None and "Path" in df.columns:  # from_paths: stream values
-            df["Path"] = [StreamInfo(p) for p in df["Path"]]
-        return df
+        return with_stream_values(df) if self._plan.read is None else df
 
     def to_arrow(self, show_progress: Optional[bool] = None):
         with Progress(show_progress) as progress:
@@ -315,6 +314,17 @@ class MLTable:
     def head(self, n: int = 5):
         """The first ``n`` rows as a DataFrame; only those are read (the take is pushed into the scan)."""
         return self.take(n).to_pandas_dataframe()
+
+    def to_dask_dataframe(self):
+        """A Dask DataFrame with one partition per partition of the table (parquet row group,
+        delimited or JSON-lines file, block of a large delimited file), each read by the tablekit
+        engine on the Dask workers with the optimizer's filters and column selection pushed in
+        (see docs/dask.md).
+
+        ``compute()`` gives to_pandas_dataframe()'s rows, columns, dtypes and row order; the
+        index restarts at 0 in every partition.  Needs the ``dask`` extra.
+        """
+        return to_dask_dataframe(self._plan, self._rslex_values())
 
     def get_partition_count(self) -> int:
         return partition_count(self._plan)

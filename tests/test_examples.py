@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 EXAMPLES = Path(__file__).parents[1] / "examples"
 
 
@@ -20,6 +22,14 @@ def test_quickstart_prints_the_tables():
     assert "== sales (CSV folder) ==" in out and "1007" in out
     assert "predicate: paid and amount > 10" in out
     assert "red shoes" in out
+
+
+def test_dask_scale_out_reads_on_a_local_cluster():
+    pytest.importorskip("distributed")
+    out = printed("dask_scale_out.py")
+    assert "2 Dask partitions (one per CSV file)" in out
+    assert "1007" in out and "north" in out
+    assert "same rows, columns and dtypes as to_pandas_dataframe(): True" in out
 
 
 def test_streaming_totals_match_pandas():

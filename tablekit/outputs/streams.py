@@ -1,6 +1,8 @@
 """Stream values: what a from_paths table's Path column holds."""
 from __future__ import annotations
 
+import pandas as pd
+
 
 class StreamInfo:
     """A file reference, shown as its location (like mltable's StreamInfo)."""
@@ -21,3 +23,10 @@ class StreamInfo:
 
     def __hash__(self) -> int:
         return hash(self.resource_id)
+
+
+def with_stream_values(df: pd.DataFrame) -> pd.DataFrame:
+    """A from_paths table's pandas output: its Path column holds StreamInfo values, as mltable's does."""
+    if "Path" in df.columns:
+        df["Path"] = [StreamInfo(p) for p in df["Path"]]
+    return df

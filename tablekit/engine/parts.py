@@ -1,0 +1,328 @@
+"""A table cut into parts that run on their own (one Dask partition each).
+
+A part reads one of the scan's partitions (a parquet row group, a delimited or
+JSON-lines file), or a range of a large delimited file: ``partition_size``
+bytes of whole records, as mltable counts partitions.  What only the whole
+table knows is settled once, cheaply, when the parts are made, and handed to
+every part:
+
+* the scan's columns and types: parquet from the file footers; delimited files
+  from the column kinds inferred over the first rows of the table (exactly the
+  sample a whole-table read infers them from) and the first file's header;
+  JSON lines from the first ``JSON_HEAD_LINES`` lines of every file;
+* every part's rows are conformed to those columns and types (a missing column
+  is null, a narrower type widened) before anything else runs on them, as a
+  whole-table read concatenates its files.
+
+Each part then runs the engine's own code on its rows: the scan with the
+optimizer's column selection, predicate and row limit, then the steps.  The
+steps split into stages at the steps that need rows of other parts: take and
+skip need the row counts of the parts before (``run_global_step``).
+Sampling draws are keyed on (seed, partition, position in the partition):
+inside a part that holds a whole partition, and a global step (counting the
+rows of the same partition's parts before) once a file is split into ranges.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import polars as pl
+
+from tablekit.engine import delimited, jsonl, parquet, sample
+from tablekit.engine.execute import STEPS, apply_take, execute
+from tablekit.engine.scan import (PARTITION, _finish, concat_frames, csv_projection, empty_as_string, infer_from_heads,
+                                  named_files, parquet_read, run_scan, select_files, selected_partitions,
+                                  tagged_json_frame, typed_file_frame)
+from tablekit.errors import ErrorCode, data_error
+from tablekit.optimizer import optimize
+from tablekit.plan.nodes import (PhysicalPlan, Plan, ReadDelimited, ReadJsonLines, ReadParquet, Sample, Scan, Skip, Step, Take,
+                                 TakeRandomSample)
+from tablekit.sources import SourceFile, resolve_paths
+
+JSON_HEAD_LINES = 1000  # lines of each JSON-lines file its columns and types are read from
+GLOBAL_STEPS = (Take, Skip)  # steps whose result depends on the rows of other parts
+SAMPLING = (TakeRandomSample, Sample)  # depend on the rows before in the partition: global once files are split
+PART_READS = (ReadParquet, ReadDelimited, ReadJsonLines)  # reads cut into parts; any other is one part
+
+
+@dataclass(frozen=True)
+class DelimitedLayout:
+    """What every part of a delimited table needs from the table's first rows."""
+
+    kinds: dict                       # column kinds, inferred over the table's first rows
+    first_names: Tuple[str, ...]      # the first file's column names (other files are named by position)
+    projection: Optional[dict]        # {c<position>: name} of the columns read, None: all
+    positions: Dict[int, int]         # file index -> its position among the files read
+
+
+@dataclass(frozen=True)
+class Parts:
+    """A table's parts and what each of them needs to run alone."""
+
+    scan: Scan                             # the optimized scan; sampling is left to the steps
+    stages: Tuple[Tuple[Step, ...], ...]   # steps each part runs alone, between the global steps
+    global_steps: Tuple[Step, ...]         # take / skip (sampling), one between every two stages
+    files: Tuple[SourceFile, ...]
+    partitions: Tuple[int, ...]            # the scan partition each part reads
+    ranges: Tuple[Optional[Tuple[int, int]], ...]  # the bytes of its file a part reads (None: all)
+    schema: Dict[str, pl.DataType]         # the scan's columns and types, as the whole table has them, and PARTITION
+    arrow_types: Dict[str, object]         # exact parquet types, for the pandas output
+    layouts: tuple = ()                    # parquet footers
+    delimited_layout: Optional[DelimitedLayout] = None
+    physical: Optional[PhysicalPlan] = None  # the optimized plan (a read without part reader runs its scan)
+
+    def __len__(self) -> int:
+        return len(self.partitions)
+
+
+# -- making the parts -------------------------------------------------------------
+
+def _split_stages(steps: Sequence[Step], global_types) -> Tuple[Tuple[Tuple[Step, ...], ...], Tuple[Step, ...]]:
+    stages, global_steps, current = [], [], []
+    for step in steps:
+        if isinstance(step, global_types):
+            stages.append(tuple(current))
+            global_steps.append(step)
+            current = []
+        else:
+            current.append(step)
+    stages.append(tuple(current))
+    return tuple(stages), tuple(global_steps)
+
+
+def make_parts(plan: Plan) -> Parts:
+    """The parts of a table, with the columns and types its whole-table read would have."""
+    physical = optimize(plan)
+    scan, steps = physical.scan, physical.steps
+    if scan.sample is not None:  # drawn while reading a whole table; a part draws it as its first step (which
+        seed, upper, lower = scan.sample  # needs the partition tags), and a row limit counting sampled rows goes
+        scan = replace(scan, sample=None, limit=None, tag_partitions=True)
+        steps = (Sample(upper, lower, seed),) + steps
+    physical = replace(physical, scan=scan, steps=steps)
+    files = tuple(resolve_paths(physical.paths, physical.base_dir)) if isinstance(scan.read, PART_READS) else ()
+    parts = Parts(scan=scan, stages=(steps,), global_steps=(), files=files, partitions=(), ranges=(), schema={},
+                  arrow_types={}, physical=physical)  # cut into stages by _staged, once the parts are known
+    read = scan.read
+    if isinstance(read, ReadParquet):
+        layouts = tuple(parquet.read_layouts(files))
+        count = sum(layout.partition_count for layout in layouts)
+        whole = parquet_read(_whole(scan), layouts)
+        schema = dict(whole.collect_schema()) if whole is not None else {}
+        parts = replace(parts, layouts=layouts, arrow_types=parquet.arrow_types(layouts), schema=schema)
+    elif isinstance(read, ReadDelimited):
+        count = len(files)
+        layout, schema = _delimited_layout(scan, files)
+        parts = replace(parts, delimited_layout=layout, schema=schema)
+    elif isinstance(read, ReadJsonLines):
+        count = len(files)
+        parts = replace(parts, schema=_json_lines_schema(scan, files))
+    else:  # from_paths (one partition), and reads without part readers: one part, the whole scan
+        scanned = _one_part_scan(parts).scan
+        schema = {**scanned.frame.schema, PARTITION: pl.UInt32}
+        return _staged(replace(parts, partitions=(0,), ranges=(None,), schema=schema,
+                               arrow_types=scanned.arrow_types))
+    chosen = selected_partitions(scan.partitions, count) if scan.partitions is not None else range(count)
+    partitions, ranges = [], []
+    for partition in chosen:
+        for byte_range in _file_ranges(scan.read, files[partition]) if parts.delimited_layout else [None]:
+            partitions.append(partition)
+            ranges.append(byte_range)
+    parts = replace(parts, partitions=tuple(partitions), ranges=tuple(ranges),
+                    schema={**parts.schema, PARTITION: pl.UInt32})
+    return _staged(parts)
+
+
+def _staged(parts: Parts) -> Parts:
+    """The steps cut into stages at the global steps: take and skip, and sampling once a file is split."""
+    split = len(set(parts.partitions)) < len(parts.partitions)
+    stages, global_steps = _split_stages(parts.stages[0], GLOBAL_STEPS + (SAMPLING if split else ()))
+    return replace(parts, stages=stages, global_steps=global_steps)
+
+
+def _file_ranges(read: ReadDelimited, file: SourceFile) -> List[Optional[Tuple[int, int]]]:
+    """A delimited file cut into ranges of whole records, ``partition_size`` bytes or so each
+    (mltable's partitions of a large file); [None] when it is read at once.
+
+    Without multi-line records every line break ends a record (even inside
+    quotes, as mltable reads them), so a range may end after any line break:
+    the first one at or after its nominal end.  UTF-16 text and multi-line
+    records are read at once (a 0x0A byte is not a line break / may be inside a record).
+    """
+    if read.support_multi_line or read.encoding == "utf16" or file.size <= read.partition_size:
+        return [None]
+    cuts = [0]
+    for nominal in range(read.partition_size, file.size, read.partition_size):
+        if nominal > cuts[-1]:
+            cut = _line_end(file, nominal - 1)
+            if cut >= file.size:
+                break
+            cuts.append(cut)
+    cuts.append(file.size)
+    return list(zip(cuts[:-1], cuts[1:]))
+
+
+def _line_end(file: SourceFile, offset: int, window: int = 1 << 16) -> int:
+    """The offset just past the first line break at or after ``offset`` (the file's size if none)."""
+    while offset < file.size:
+        data = file.source.read_bytes(file.path, offset, min(offset + window, file.size))
+        at = data.find(b"\n")
+        if at >= 0:
+            return offset + at + 1
+        offset += len(data)
+    return file.size
+
+
+def _one_part_scan(parts: Parts):
+    """The scan of a table read as one part (before its columns, predicate and limit)."""
+    return execute(replace(parts.physical, scan=_unfinished(parts.scan), steps=()))
+
+
+def _unfinished(scan: Scan) -> Scan:
+    """The scan without its columns, predicate and limit: they are applied once the rows are conformed."""
+    return replace(scan, columns=None, predicate=None, limit=None)
+
+
+def _whole(scan: Scan) -> Scan:
+    """The scan reading every partition's rows and columns."""
+    return replace(_unfinished(scan), sample=None, partitions=None)
+
+
+def _delimited_layout(scan: Scan, files: Sequence[SourceFile]):
+    """Kinds and names from the first rows of every file read, as a whole-table read infers them."""
+    options: ReadDelimited = scan.read
+    chosen = select_files(files, scan.partitions)
+    projection = csv_projection(scan, chosen)
+    positions = sorted(int(c[1:]) for c in projection) if projection else None
+    sample_lines = options.infer_column_types.sample_size + 1  # + a header line
+    heads = [delimited.read_raw(file, index, options, sample_lines, positions) for index, file in chosen]
+    frames = named_files(heads, options, projection)
+    kinds = infer_from_heads(frames, options)
+    typed = concat_frames([typed_file_frame(frame, index, file, scan, kinds)
+                     for (index, file), frame in zip(chosen, frames)])
+    layout = DelimitedLayout(kinds, tuple(frames[0].columns) if frames else (), projection,
+                             {index: position for position, (index, _) in enumerate(chosen)})
+    return layout, dict(typed.schema)
+
+
+def _json_lines_schema(scan: Scan, files: Sequence[SourceFile]) -> Dict[str, pl.DataType]:
+    """Columns and types of the first lines of every file, concatenated as the whole table is."""
+    options: ReadJsonLines = scan.read
+    frames = []
+    for index, file in enumerate(files):
+        frame = jsonl.read_exact(delimited.read_head_bytes(file, JSON_HEAD_LINES), options, file.display)
+        frames.append(tagged_json_frame(frame, index, file, options))
+    return dict(concat_frames(frames).schema)
+
+
+# -- running a part ------------------------------------------------------------------
+
+def conform(frame, parts: Parts, partition: int):
+    """A part's rows (eager or lazy) with the table's columns and types, its partition tag kept.
+
+    A column the table does not have came into this part only (a ragged CSV
+    row, a JSON key past the first lines of its file): the table's columns
+    were settled without it, so the part cannot be given them.
+    """
+    names = frame.collect_schema().names()
+    wanted = parts.scan.columns
+    unknown = [name for name in names if name not in parts.schema and name != PARTITION
+               and (wanted is None or name in wanted)]
+    if unknown:
+        where = f"row group {partition}" if parts.layouts else parts.files[partition].display
+        raise data_error(ErrorCode.VALIDATION,
+                         f"Column(s) {unknown} of {where} are not among the table's columns {list(parts.schema)}, "
+                         "which were read from the first rows of the table when it was split into partitions "
+                         "(a row wider than the header, or a JSON key first seen past line "
+                         f"{JSON_HEAD_LINES} of its file). Read this table with to_pandas_dataframe() instead.")
+    template = parts.schema
+    empty = pl.LazyFrame(schema=template) if isinstance(frame, pl.LazyFrame) else pl.DataFrame(schema=template)
+    conformed = pl.concat([empty, frame.select([n for n in names if n in template])], how="diagonal_relaxed")
+    return conformed.select([name for name in template if name in conformed.collect_schema().names()])
+
+
+def scan_part(parts: Parts, part: int) -> pl.DataFrame:
+    """The scan of one part: its partition's rows, conformed, then the pushed-down columns, predicate and limit."""
+    partition = parts.partitions[part]
+    scan = parts.scan
+    read = scan.read
+    if isinstance(read, ReadParquet):
+        lazy = parquet_read(replace(_whole(scan), partitions=(partition,)), parts.layouts)
+        if lazy is None:  # a file without row groups
+            lazy = pl.LazyFrame(schema=parts.schema)
+        return _finish(conform(lazy, parts, partition), scan).collect()
+    if isinstance(read, ReadDelimited):
+        frame = _delimited_part(parts, partition, parts.ranges[part])
+    elif isinstance(read, ReadJsonLines):
+        frame = run_scan(replace(_whole(scan), partitions=(partition,)), parts.files).frame
+    else:
+        frame = _one_part_scan(parts).frame
+    return _finish(conform(frame, parts, partition), scan)
+
+
+def _delimited_part(parts: Parts, index: int, byte_range: Optional[Tuple[int, int]]) -> pl.DataFrame:
+    """One delimited file, or a range of its records, named and typed as the whole table names and types it."""
+    scan, layout = parts.scan, parts.delimited_layout
+    options: ReadDelimited = scan.read
+    file = parts.files[index]
+    position = layout.positions[index]
+    columns = sorted(int(c[1:]) for c in layout.projection) if layout.projection else None
+    if byte_range is None:
+        max_lines = scan.limit + 1 if scan.limit is not None and scan.predicate is None else None
+        raw = delimited.read_raw(file, index, options, max_lines, columns)
+    else:
+        raw = delimited.read_block(file.source.read_bytes(file.path, *byte_range), file, index, options, columns)
+    naming = delimited.HeaderNaming(options.header)
+    naming.first_names = list(layout.first_names)
+    starts_file = byte_range is None or byte_range[0] == 0
+    header_row, frame = delimited.split_header(raw.frame, starts_file and naming.has_header(position))
+    if not starts_file and options.header == "all_files_different_headers":
+        header_row = delimited.first_record(file, options)  # the file's own names
+    if layout.projection:
+        frame = frame.rename({c: layout.projection[c] for c in frame.columns})
+    else:
+        frame = frame.rename(dict(zip(frame.columns, naming.names(header_row, frame.width))))
+    return typed_file_frame(empty_as_string(frame, options), index, file, scan, layout.kinds)
+
+
+def run_steps(frame: pl.DataFrame, steps: Sequence[Step]) -> pl.DataFrame:
+    for step in steps:
+        frame = STEPS[type(step)](frame, step)
+    return frame
+
+
+def first_stage(parts: Parts, part: int) -> pl.DataFrame:
+    """A part's rows up to the first take or skip (all of its steps when there is none)."""
+    return run_steps(scan_part(parts, part), parts.stages[0])
+
+
+def run_global_step(step: Step, frame: pl.DataFrame, rows_before: int) -> pl.DataFrame:
+    """A global step on one part, given how many rows the parts before it hold at this step
+    (for sampling: the parts before it of the same partition, a part holding one partition's rows)."""
+    if isinstance(step, Take):
+        if isinstance(step.count, bool):
+            return apply_take(frame, step)  # refused, as in a whole-table read
+        return frame.head(max(0, step.count - rows_before))
+    if isinstance(step, Skip):
+        return frame.slice(max(0, step.count - rows_before))
+    if frame.height == 0:
+        return frame
+    lower = step.lower_bound if isinstance(step, Sample) else 0.0
+    runs = sample.runs_of(frame.get_column(PARTITION).to_numpy())
+    return frame.filter(pl.Series(sample.keep_mask(step.seed, runs, step.probability, lower, [rows_before])))
+
+
+def later_stage(parts: Parts, stage: int, frame: pl.DataFrame, rows_before: int) -> pl.DataFrame:
+    """Stage ``stage`` (>= 1) of a part: the global step that opens it, then its steps."""
+    return run_steps(run_global_step(parts.global_steps[stage - 1], frame, rows_before), parts.stages[stage])
+
+
+def empty_result(parts: Parts) -> pl.DataFrame:
+    """The table's result without rows: its final columns and engine types (every step checked on them)."""
+    frame = _finish(pl.DataFrame(schema=parts.schema), parts.scan)
+    for stage, global_step in zip(parts.stages, parts.global_steps + (None,)):
+        frame = run_steps(frame, stage)
+        if global_step is not None:
+            frame = run_global_step(global_step, frame, 0)
+    return frame
+
