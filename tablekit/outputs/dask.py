@@ -18,7 +18,7 @@ conversion is left off).
 from __future__ import annotations
 
 import operator
-from functools import partial
+import uuid
 
 import pandas as pd
 import polars as pl
@@ -73,15 +73,35 @@ def meta_frame(parts: Parts, rslex_values: bool) -> pd.DataFrame:
     return _to_pandas(parts, rslex_values, row).iloc[:0]
 
 
-def part_to_pandas(parts: Parts, rslex_values: bool, meta: pd.DataFrame, frame: pl.DataFrame) -> pd.DataFrame:
-    if frame.height == 0:
-        return meta.copy()  # pandas output of no rows has no columns; a Dask partition keeps them
-    return _to_pandas(parts, rslex_values, frame)
+class DaskTable:
+    """What the Dask tasks of one table share: its parts, how rows become pandas, and meta.
 
+    Dask names tasks by hashing their arguments; a fresh id stands for this
+    object (each to_dask_dataframe() reads the files anew, and a source's
+    connection need not be hashable).
+    """
 
-def read_part(parts: Parts, rslex_values: bool, meta: pd.DataFrame, part: int) -> pd.DataFrame:
-    """A Dask partition of a plan without take/skip: the part read and converted in one task."""
-    return part_to_pandas(parts, rslex_values, meta, first_stage(parts, part))
+    def __init__(self, parts: Parts, rslex_values: bool, meta: pd.DataFrame):
+        self.parts, self.rslex_values, self.meta = parts, rslex_values, meta
+        self.token = uuid.uuid4().hex
+
+    def __dask_tokenize__(self) -> str:
+        return self.token
+
+    def to_pandas(self, frame: pl.DataFrame) -> pd.DataFrame:
+        if frame.height == 0:
+            return self.meta.copy()  # pandas output of no rows has no columns; a Dask partition keeps them
+        return _to_pandas(self.parts, self.rslex_values, frame)
+
+    def read_part(self, part: int) -> pd.DataFrame:
+        """A Dask partition of a plan without global steps: the part read and converted in one task."""
+        return self.to_pandas(first_stage(self.parts, part))
+
+    def first_stage(self, part: int) -> pl.DataFrame:
+        return first_stage(self.parts, part)
+
+    def later_stage(self, stage: int, frame: pl.DataFrame, rows_before: int) -> pl.DataFrame:
+        return later_stage(self.parts, stage, frame, rows_before)
 
 
 def _height(frame: pl.DataFrame) -> int:
@@ -92,30 +112,29 @@ def to_dask_dataframe(plan: Plan, rslex_values: bool):
     dask, dd = import_dask()
     parts = make_parts(plan)
     meta = meta_frame(parts, rslex_values)
+    table = DaskTable(parts, rslex_values, meta)
     with dask.config.set({"dataframe.convert-string": False}):  # object strings, as to_pandas_dataframe
         if not parts.partitions:
             return dd.from_pandas(meta, npartitions=1)
         if not parts.global_steps:
-            return dd.from_map(partial(read_part, parts, rslex_values, meta), range(len(parts)),
-                               meta=meta, label="tablekit", enforce_metadata=False)
-        return dd.from_delayed(_staged(dask.delayed, parts, rslex_values, meta), meta=meta, verify_meta=False,
-                               prefix="tablekit")
+            return dd.from_map(table.read_part, range(len(parts)), meta=meta, label="tablekit",
+                               enforce_metadata=False)
+        return dd.from_delayed(_staged(dask.delayed, table), meta=meta, verify_meta=False, prefix="tablekit")
 
 
-def _staged(delayed, parts: Parts, rslex_values: bool, meta: pd.DataFrame):
+def _staged(delayed, table: DaskTable):
     """Delayed partitions of a plan with global steps: each stage after the first needs the
     rows the earlier parts (of the same partition, for sampling) hold at its global step,
     a running sum of their counts."""
-    count, stages, global_steps, partitions = len(parts), len(parts.stages), parts.global_steps, parts.partitions
-    parts, meta = delayed(parts), delayed(meta)  # one copy in the graph, not one in every task
-    frames = [delayed(first_stage)(parts, part) for part in range(count)]
-    for stage in range(1, stages):
-        per_partition = isinstance(global_steps[stage - 1], SAMPLING)  # counts restart with each partition
+    parts = table.parts
+    frames = [delayed(table.first_stage)(part) for part in range(len(parts))]
+    for stage in range(1, len(parts.stages)):
+        per_partition = isinstance(parts.global_steps[stage - 1], SAMPLING)  # counts restart with each partition
         rows_before, staged = 0, []
         for part, frame in enumerate(frames):
-            if per_partition and part and partitions[part] != partitions[part - 1]:
+            if per_partition and part and parts.partitions[part] != parts.partitions[part - 1]:
                 rows_before = 0
-            staged.append(delayed(later_stage)(parts, stage, frame, rows_before))
+            staged.append(delayed(table.later_stage)(stage, frame, rows_before))
             rows_before = delayed(operator.add)(rows_before, delayed(_height)(frame))
         frames = staged
-    return [delayed(part_to_pandas)(parts, rslex_values, meta, frame) for frame in frames]
+    return [delayed(table.to_pandas)(frame) for frame in frames]

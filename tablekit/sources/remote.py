@@ -236,6 +236,16 @@ class RemoteConnection:
         self._sizes: Dict[str, int] = {}
         self.fetched = FetchedBytes(self._download)
 
+    def __getstate__(self) -> dict:
+        # pickled (for Dask workers) without the fetched bytes and their locks: each process fetches its own
+        state = self.__dict__.copy()
+        del state["fetched"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.fetched = FetchedBytes(self._download)
+
     def _download(self, path: str, start: int, end: Optional[int]) -> bytes:
         raise NotImplementedError
 
