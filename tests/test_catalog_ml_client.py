@@ -87,3 +87,14 @@ def test_load_refuses_what_it_cannot_load(client, workspace):
     with pytest.raises(UserErrorException, match="of type AzureFile"):
         resolve_with_ml_client("azureml://datastores/files/paths/x", client)
     assert resolve_with_ml_client("azureml:raw:1", client).url == "https://example.org/raw/"
+
+
+def test_an_fsspec_filesystem_through_the_client(client, workspace):
+    from tablekit.catalog.filesystem import AzureMachineLearningFileSystem
+
+    fs = AzureMachineLearningFileSystem("azureml://datastores/blobs/paths/tables", ml_client=client)
+    assert type(fs._backing).__name__ == "AzureBlobFileSystem" and fs._backing.account_name == "acct"
+    assert fs._full("tables/sales/2024.csv") == "cont/tables/sales/2024.csv"
+    assert fs._strip_protocol("azureml://datastores/blobs/paths/tables/x.csv") == "tables/x.csv"
+    with pytest.raises(UserErrorException, match="not on this filesystem"):
+        fs._strip_protocol("azureml://datastores/lake/paths/x.csv")

@@ -17,7 +17,7 @@ filesystem of that storage (``filesystem()``), with a progress bar.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
 from tablekit.catalog import secrets
@@ -120,13 +120,17 @@ class Datastore:
         ``tablekit.catalog.secrets``), or read from the environment when given
         as ``'env:VARIABLE'``.  ``account_url`` points at a blob service that
         is not ``<protocol>://<account>.blob.<endpoint>`` (an emulator such
-        as Azurite).  Arguments only a real workspace uses (validation, cache,
-        workspace access, subscription) are accepted and ignored.
+        as Azurite).  ``create_if_not_exists`` creates the container.
+        Arguments only a real workspace uses (validation, cache, workspace
+        access, subscription) are accepted and ignored.
         """
-        return _register_azure(workspace, "azure_blob", "wasbs", "blob", datastore_name, container_name,
-                               account_name, protocol, endpoint, account_url, overwrite,
-                               {"sas_token": sas_token, "account_key": account_key}, secret_store,
-                               {"container_name": container_name})
+        datastore = _register_azure(workspace, "azure_blob", "wasbs", "blob", datastore_name, container_name,
+                                    account_name, protocol, endpoint, account_url, overwrite,
+                                    {"sas_token": sas_token, "account_key": account_key}, secret_store,
+                                    {"container_name": container_name})
+        if create_if_not_exists:
+            datastore._create_root()
+        return datastore
 
     @staticmethod
     def register_azure_data_lake_gen2(workspace: "Workspace", datastore_name: str, filesystem: str,
@@ -369,6 +373,17 @@ class Datastore:
         return copy_files(filesystem, copies, upload=False, overwrite=overwrite, show_progress=show_progress,
                           description=f"download from {self.name}")
 
+    def _create_root(self) -> None:
+        """Create the container (or folder) the datastore's root is, if it does not exist."""
+        from tablekit.catalog.transfer import storage_error
+
+        filesystem, root = self.filesystem()
+        try:
+            if not filesystem.exists(root):
+                filesystem.mkdir(root)
+        except Exception as exc:
+            raise storage_error(f"create the root of datastore '{self.name}'", exc) from None
+
     def _check_writable(self) -> None:
         if self.kind == "http":
             raise user_error(f"Datastore '{self.name}' is an http datastore: it can be read, not written")
@@ -388,14 +403,12 @@ def _check_free(workspace: "Workspace", name: str, overwrite: bool) -> None:
 
 def _register(workspace: "Workspace", record: DatastoreRecord, overwrite: bool) -> "Datastore":
     _check_free(workspace, record.name, overwrite)
-    previous = None
-    if overwrite:
-        previous = next((r for r in workspace._store.datastores() if r.name == record.name), None)
-    workspace._store.add_datastore(DatastoreRecord(record.name, record.kind, record.url, record.properties,
-                                                   record.credential, now()), overwrite)
+    previous = next((r for r in workspace._store.datastores() if r.name == record.name), None)
+    record = replace(record, created_at=now())
+    workspace._store.add_datastore(record, overwrite)
     if previous and previous.credential != record.credential:
-        secrets.forget(previous.credential)
-    return Datastore(workspace, record.name)
+        secrets.forget(previous.credential)  # the replaced datastore's keyring entry, if it had one
+    return Datastore._of(workspace, record)
 
 
 def _register_azure(workspace, kind: str, scheme: str, service: str, datastore_name: str, container: str,
