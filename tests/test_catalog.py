@@ -16,6 +16,7 @@ import tablekit
 from tablekit import Datastore, UserErrorException, Workspace
 from tablekit.catalog import secrets, uris
 from tablekit.catalog.filesystem import AzureMachineLearningFileSystem
+from tablekit.catalog.resolve import resolve
 from tablekit.sources.credentials import redact
 
 EXPECTED = pd.DataFrame({"id": [1, 2, 3, 4], "name": ["a", "b", "c", "d"]})
@@ -156,6 +157,7 @@ def test_asset_versions_increment_and_latest_resolves(workspace):
     assert named.version == "2024.1"
     assert workspace.register_asset("sales", "azureml://datastores/workspaceblobstore/paths/data/sales").version == "3"
     assert workspace.get_asset("sales").version == "3" == workspace.get_asset("sales", label="latest").version
+    assert resolve("azureml:sales:latest").asset.version == "3" == resolve("azureml:sales@latest").asset.version
     assert [a.version for a in workspace.list_assets("sales")] == ["1", "2", "2024.1", "3"]
     assert [(a.name, a.version) for a in workspace.list_assets()] == [("sales", "3")]
     assert workspace.get_asset("sales", version=1).description == "sales"

@@ -255,6 +255,8 @@ class Workspace:
             raise user_error(f"The only label tablekit knows is 'latest', not {label!r}")
         if version is not None and label is not None:
             raise user_error("Give a version or a label, not both")
+        if isinstance(version, str) and version.lower() == "latest":  # azureml:<name>:latest means the label
+            version = None
         return DataAsset._of(self._store.asset(_check_asset_name(name), _check_version(version)))
 
     def list_assets(self, name: Optional[str] = None) -> List[DataAsset]:
