@@ -116,7 +116,7 @@ def test_meta_has_the_dtypes_of_values_without_missing_ones(client, data):
     table = _tables(data)["parquet"]
     frame = table.to_dask_dataframe()
     assert list(frame.columns) == ["id", "x", "category", "flag", "day", "count"]
-    assert frame.dtypes["id"] == np.int64 and frame.dtypes["category"] == object
+    assert frame.dtypes["id"] == np.int64 and pd.api.types.is_string_dtype(frame.dtypes["category"])
     assert frame.dtypes["count"] == np.int64  # computed: float64, as some counts are missing
     assert frame.compute().dtypes["count"] == np.float64 == table.to_pandas_dataframe().dtypes["count"]
 

@@ -12,8 +12,8 @@ value become float64, bools with one object), so one partition may give
 int64 where another gives float64.  Concatenating the partitions
 (``compute()``) widens them exactly as ``to_pandas_dataframe`` does for the
 whole table; ``meta`` shows the dtype a column has without missing values.
-Strings stay ``object`` as in pandas output (dask's pyarrow-string
-conversion is left off).
+Strings keep the pandas output's dtype (dask's pyarrow-string conversion
+is left off).
 """
 from __future__ import annotations
 
@@ -91,7 +91,11 @@ class DaskTable:
     def to_pandas(self, frame: pl.DataFrame) -> pd.DataFrame:
         if frame.height == 0:
             return self.meta.copy()  # pandas output of no rows has no columns; a Dask partition keeps them
-        return _to_pandas(self.parts, self.rslex_values, frame)
+        df = _to_pandas(self.parts, self.rslex_values, frame)
+        for name, dtype in self.meta.dtypes.items():
+            if df[name].dtype != dtype and df[name].isna().all():
+                df[name] = _missing_values(df[name], dtype)
+        return df
 
     def read_part(self, part: int) -> pd.DataFrame:
         """A Dask partition of a plan without global steps: the part read and converted in one task."""
@@ -102,6 +106,17 @@ class DaskTable:
 
     def later_stage(self, stage: int, frame: pl.DataFrame, rows_before: int) -> pl.DataFrame:
         return later_stage(self.parts, stage, frame, rows_before)
+
+
+def _missing_values(column: pd.Series, dtype) -> pd.Series:
+    """A partition's column without a value, in the dtype the column has in the table once it
+    has missing values: concatenating partitions then gives the whole table's dtype (a column of
+    only None is object, which pandas 3 keeps when concatenated with floats or text)."""
+    if dtype.kind in "iu":
+        return column.astype("float64")  # ints with missing values are float64
+    if dtype.kind == "b":
+        return column.astype(object)  # bools with missing values are objects
+    return column.astype(dtype)
 
 
 def _height(frame: pl.DataFrame) -> int:
