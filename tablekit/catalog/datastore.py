@@ -364,14 +364,15 @@ class Datastore:
         prefix_text = (prefix or "").replace("\\", "/").lstrip("/")
         if ".." in prefix_text.split("/"):
             raise user_error(f"The prefix '{prefix}' goes above the datastore's root ('..')")
+        description = f"download from {self.name}"
         # list the folder holding the prefix, then keep what starts with it (blob-style prefixes)
         folder = prefix_text.rsplit("/", 1)[0] if "/" in prefix_text else ""
-        remote = [(path, size) for path, size in list_files(filesystem, root, folder)
+        remote = [(path, size) for path, size in list_files(filesystem, root, folder, description)
                   if path.startswith(prefix_text)]
         target_path = os.path.abspath(target_path)
         copies = [(f"{root}/{path}", os.path.join(target_path, *path.split("/")), size) for path, size in remote]
         return copy_files(filesystem, copies, upload=False, overwrite=overwrite, show_progress=show_progress,
-                          description=f"download from {self.name}")
+                          description=description)
 
     def _create_root(self) -> None:
         """Create the container (or folder) the datastore's root is, if it does not exist."""

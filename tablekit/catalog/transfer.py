@@ -15,7 +15,7 @@ def storage_error(action: str, exc: Exception):
     return user_error(f"Could not {action}: {redact(f'{type(exc).__name__}: {exc}')}")
 
 
-def list_files(filesystem, root: str, folder: str) -> Iterator[Tuple[str, int]]:
+def list_files(filesystem, root: str, folder: str, description: str) -> Iterator[Tuple[str, int]]:
     """(path relative to root, size) of every file under root/folder, sorted; nothing if it does not exist."""
     base = f"{root}/{folder}".rstrip("/") if folder else root
     try:
@@ -23,7 +23,7 @@ def list_files(filesystem, root: str, folder: str) -> Iterator[Tuple[str, int]]:
             return
         found = filesystem.find(base, detail=True)
     except Exception as exc:
-        raise storage_error(f"list '{folder or '/'}'", exc) from None
+        raise storage_error(f"{description}: listing '{folder or '/'}' failed", exc) from None
     prefix = root.rstrip("/") + "/"
     for name, info in sorted(found.items()):
         if info.get("type") == "file":
