@@ -28,9 +28,10 @@ from tablekit.outputs.streams import with_stream_values
 from tablekit.plan.explain import explain
 from tablekit.plan import yaml as plan_yaml
 from tablekit.plan.from_yaml import parse_text, plan_from_dict
-from tablekit.plan.nodes import (ConvertColumnTypes, DropColumns, Filter, InferTypes, KeepColumns, PathEntry,
-                                 Plan, ReadDelimited, ReadJsonLines, ReadParquet, Sample, SelectPartitions, Skip,
-                                 Take, TakeRandomSample)
+from tablekit.plan.nodes import (ConvertColumnTypes, DropColumns, ExtractPartitionFormat, Filter, InferTypes,
+                                 KeepColumns, PathEntry, Plan, ReadDelimited, ReadJsonLines, ReadParquet, Sample,
+                                 SelectPartitions, Skip, Take, TakeRandomSample)
+from tablekit.plan.partition_format import file_level_filters, mltable_partition_keys
 from tablekit.progress import SILENT, Progress
 from tablekit.sources.local import local_path
 from tablekit.engine.delta import deltalake_module
@@ -142,7 +143,10 @@ class MLTable:
 
     # -- building ----------------------------------------------------------
     def _with(self, step) -> "MLTable":
-        return MLTable(self._plan.add(step), self.traits._values, self.metadata._values)
+        return self._with_plan(self._plan.add(step))
+
+    def _with_plan(self, plan: Plan) -> "MLTable":
+        return MLTable(plan, self.traits._values, self.metadata._values)
 
     def filter(self, expression: str) -> "MLTable":
         if not isinstance(expression, str):
@@ -221,6 +225,16 @@ class MLTable:
             raise user_error("Columns should be a int or list of int with at least one element")
         return self._with(SelectPartitions(tuple(partition_index_list)))
 
+    def extract_columns_from_partition_format(self, partition_format: str) -> "MLTable":
+        """Columns read from each file's path, e.g. ``'/year={year}/{day:yyyy/MM/dd}/'``
+        (the format is documented in tablekit/plan/partition_format.py).
+
+        Like mltable, the step goes first, before the read step, whenever it is added."""
+        if not isinstance(partition_format, str):  # mltable's engine refuses it right away
+            raise data_error(ErrorCode.VALIDATION, f"Yaml script is invalid: partition_format must be a string, "
+                                                   f"got {type(partition_format).__name__} {partition_format!r}.")
+        return self._with_plan(self._plan.add_first(ExtractPartitionFormat(partition_format)))
+
     # -- describing --------------------------------------------------------
     @property
     def paths(self) -> List[Dict[str, str]]:
@@ -228,6 +242,12 @@ class MLTable:
 
     @property
     def partition_keys(self) -> List[str]:
+        """The columns of the first partition-format step that names any ([] without one)."""
+        for step in self._plan.steps:
+            if isinstance(step, ExtractPartitionFormat):
+                keys = mltable_partition_keys(step.partition_format)
+                if keys:
+                    return keys
         return []
 
     def _to_yaml_dict(self) -> Dict[str, Any]:
@@ -269,7 +289,8 @@ class MLTable:
         return execute(optimize(self._plan), progress)
 
     def _rslex_values(self) -> bool:
-        return any(isinstance(s, RSLEX_VALUE_STEPS) for s in self._plan.steps)
+        moved = file_level_filters(self._plan)  # filters mltable applies to its file list, not the rows
+        return any(isinstance(s, RSLEX_VALUE_STEPS) and i not in moved for i, s in enumerate(self._plan.steps))
 
     def to_pandas_dataframe(self, show_progress: Optional[bool] = None):
         """The rows as mltable's DataFrame.  ``show_progress``: see tablekit.progress."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import List, Sequence
 
 from tablekit.engine import parquet
-from tablekit.engine.scan import FILE_TYPED_READS, scan_inputs, select_files, selected_partitions
+from tablekit.engine.scan import FILE_TYPED_READS, files_to_open, scan_inputs, select_files, selected_partitions
 from tablekit.errors import MLTableError
 from tablekit.plan.nodes import ListFiles, PhysicalPlan, Scan
 from tablekit.sources import SourceFile
@@ -68,14 +68,20 @@ def describe_reads(plan: PhysicalPlan) -> List[str]:
     """Lines saying which files (and parquet row groups) the scan will read."""
     scan = plan.scan
     try:
-        files = scan_inputs(plan)  # a Delta table: the files of its version
+        files = list(scan_inputs(plan))  # a Delta table: the files of its version
+        pruning = []
+        if scan.file_filter is not None:  # see optimizer.prune_partition_files
+            opened = files_to_open(scan, files)
+            pruning = [f"  partition filter: {scan.file_filter}",
+                       f"  files: {len(opened)} of {len(files)} after partition pruning"]
+            files = [files[i] for i in opened]
         if isinstance(scan.read, ListFiles):
-            return [f"  reads: nothing; lists {len(files)} files"]
+            return pruning + [f"  reads: nothing; lists {len(files)} files"]
         if isinstance(scan.read, FILE_TYPED_READS):
-            return _parquet_lines(scan, list(files))
+            return pruning + _parquet_lines(scan, files)
         chosen = [file for _, file in select_files(files, scan.partitions)]
     except MLTableError as exc:
         return [f"  reads: cannot tell now ({exc.message})"]
-    lines = [f"  reads: {len(chosen)} of {len(files)} files, {size_text(sum(f.size for f in chosen))}"]
+    lines = pruning + [f"  reads: {len(chosen)} of {len(files)} files, {size_text(sum(f.size for f in chosen))}"]
     _listed(lines, [f"{file.display} ({size_text(file.size)})" for file in chosen])
     return lines

@@ -9,19 +9,26 @@ import polars as pl
 
 from tablekit.engine import sample
 from tablekit.engine.convert import convert
-from tablekit.engine.scan import (FILE_TYPED_READS, PARTITION, ScanResult, compile_predicate, run_scan, scan_inputs,
-                                  selected_partitions)
+from tablekit.engine.partition_values import check_filter, extract_after_read
+from tablekit.engine.scan import (FILE_TYPED_READS, HIDDEN, PARTITION, ScanResult, compile_predicate, run_scan,
+                                  scan_inputs, selected_partitions)
 from tablekit.errors import ErrorCode, data_error
-from tablekit.plan.nodes import (ColumnPattern, ConvertColumnTypes, DropColumns, Filter, KeepColumns, PhysicalPlan,
-                                 Sample, SelectPartitions, Skip, Take, TakeRandomSample, column_tuple, select_columns)
+from tablekit.plan.nodes import (ColumnPattern, ConvertColumnTypes, DropColumns, ExtractPartitionFormat, Filter,
+                                 KeepColumns, PhysicalPlan, Sample, SelectPartitions, Skip, Take, TakeRandomSample,
+                                 column_tuple, select_columns)
 from tablekit.progress import SILENT, Progress
 
 
 def _data_columns(frame: pl.DataFrame):
-    return [c for c in frame.columns if c != PARTITION]
+    return [c for c in frame.columns if c not in HIDDEN]
+
+
+def _hidden_columns(frame: pl.DataFrame):
+    return [c for c in HIDDEN if c in frame.columns]
 
 
 def apply_filter(frame: pl.DataFrame, step: Filter) -> pl.DataFrame:
+    check_filter(frame, step.expression)
     return frame.filter(compile_predicate(step.expression, frame.schema))
 
 
@@ -31,7 +38,7 @@ def apply_keep(frame: pl.DataFrame, step: KeepColumns) -> pl.DataFrame:
         error = no_columns_error(frame)
         error.message += f" keep_columns named {_describe(step.columns)}; the table has {_data_columns(frame)}."
         raise error
-    return frame.select(kept + ([PARTITION] if PARTITION in frame.columns else []))
+    return frame.select(kept + _hidden_columns(frame))
 
 
 def _describe(columns) -> str:
@@ -111,6 +118,8 @@ STEPS: Dict[type, Callable] = {
     Sample: apply_sample,
     ConvertColumnTypes: apply_convert,
     SelectPartitions: apply_select_partitions,
+    # an MLTable file may put this step after its read: the values then come from a column of paths
+    ExtractPartitionFormat: lambda frame, step: extract_after_read(frame, step, HIDDEN),
 }
 
 
@@ -123,7 +132,7 @@ class Result:
 
     @property
     def data(self) -> pl.DataFrame:
-        return self.frame.drop(PARTITION) if PARTITION in self.frame.columns else self.frame
+        return self.frame.drop(_hidden_columns(self.frame))
 
 
 def untyped_null_columns(frame: pl.DataFrame) -> pl.DataFrame:
@@ -131,7 +140,7 @@ def untyped_null_columns(frame: pl.DataFrame) -> pl.DataFrame:
     if frame.height == 0:
         return frame
     empty = [name for name, nulls in zip(frame.columns, frame.null_count().row(0))
-             if nulls == frame.height and name != PARTITION]
+             if nulls == frame.height and name not in HIDDEN]
     return frame.with_columns([pl.col(c).cast(pl.Null) for c in empty]) if empty else frame
 
 

@@ -9,7 +9,7 @@ order; every row is tagged with the index of the row group it came from.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dataclass_field
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -33,6 +33,9 @@ class ParquetLayout:
     first_partition: int          # global index of the file's first row group
     row_group_rows: Tuple[int, ...]
     schema: pa.Schema
+    # (name, value, polars type) of columns with one value for the whole file, added after its own
+    # (partition columns read from its path)
+    constants: Tuple[Tuple[str, object, object], ...] = dataclass_field(default=(), compare=False)
 
     @property
     def partition_count(self) -> int:
@@ -124,7 +127,11 @@ def _read(layout: ParquetLayout, **options) -> pl.LazyFrame:
     # polars reads dictionary-encoded strings as Categorical; steps and outputs want the values
     dictionaries = [f.name for f in layout.schema
                     if pa.types.is_dictionary(f.type) and _is_string(f.type.value_type)]
-    return lazy.with_columns(pl.col(dictionaries).cast(pl.String)) if dictionaries else lazy
+    if dictionaries:
+        lazy = lazy.with_columns(pl.col(dictionaries).cast(pl.String))
+    if layout.constants:
+        lazy = lazy.with_columns([pl.lit(value, dtype=dtype).alias(name) for name, value, dtype in layout.constants])
+    return lazy
 
 
 def _tagged_file(layout: ParquetLayout, partition_column: str, keep_row_index: bool = False) -> pl.LazyFrame:
@@ -148,7 +155,8 @@ def _tagged_row_group(layout: ParquetLayout, row_group: int, index: int, partiti
 
 def _untagged(layouts: Sequence[ParquetLayout]) -> pl.LazyFrame:
     """All files without partition tags: one polars scan when the files agree on their schema."""
-    plain = all(not pa.types.is_dictionary(f.type) for layout in layouts for f in layout.schema)
+    plain = all(not pa.types.is_dictionary(f.type) and not layout.constants
+                for layout in layouts for f in layout.schema)
     if plain and all(layout.schema.equals(layouts[0].schema) for layout in layouts):
         return pl.scan_parquet([layout.file.path for layout in layouts])
     return pl.concat([_read(layout) for layout in layouts], how="diagonal_relaxed")

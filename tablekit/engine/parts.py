@@ -24,7 +24,7 @@ rows of the same partition's parts before) once a file is split into ranges.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import polars as pl
@@ -44,6 +44,7 @@ JSON_HEAD_LINES = 1000  # lines of each JSON-lines file its columns and types ar
 GLOBAL_STEPS = (Take, Skip)  # steps whose result depends on the rows of other parts
 SAMPLING = (TakeRandomSample, Sample)  # depend on the rows before in the partition: global once files are split
 PART_READS = (ReadParquet, ReadDelimited, ReadJsonLines)  # reads cut into parts; any other is one part
+PART_SCAN_FIELDS = {"read", "columns", "predicate", "limit", "partitions", "tag_partitions", "sample"}
 
 
 @dataclass(frozen=True)
@@ -100,10 +101,16 @@ def make_parts(plan: Plan) -> Parts:
         scan = replace(scan, sample=None, limit=None, tag_partitions=True)
         steps = (Sample(upper, lower, seed),) + steps
     physical = replace(physical, scan=scan, steps=steps)
-    files = tuple(resolve_paths(physical.paths, physical.base_dir)) if isinstance(scan.read, PART_READS) else ()
+    cut = isinstance(scan.read, PART_READS) and _part_readers_cover(scan)
+    files = tuple(resolve_paths(physical.paths, physical.base_dir)) if cut else ()
     parts = Parts(scan=scan, stages=(steps,), global_steps=(), files=files, partitions=(), ranges=(), schema={},
                   arrow_types={}, physical=physical)  # cut into stages by _staged, once the parts are known
     read = scan.read
+    if not cut:  # from_paths (one partition), and reads the part readers do not cover: one part, the whole scan
+        scanned = _one_part_scan(parts).scan
+        schema = {**scanned.frame.schema, PARTITION: pl.UInt32}
+        return _staged(replace(parts, partitions=(0,), ranges=(None,), schema=schema,
+                               arrow_types=scanned.arrow_types))
     if isinstance(read, ReadParquet):
         layouts = tuple(parquet.read_layouts(files))
         count = sum(layout.partition_count for layout in layouts)
@@ -114,14 +121,9 @@ def make_parts(plan: Plan) -> Parts:
         count = len(files)
         layout, schema = _delimited_layout(scan, files)
         parts = replace(parts, delimited_layout=layout, schema=schema)
-    elif isinstance(read, ReadJsonLines):
+    else:
         count = len(files)
         parts = replace(parts, schema=_json_lines_schema(scan, files))
-    else:  # from_paths (one partition), and reads without part readers: one part, the whole scan
-        scanned = _one_part_scan(parts).scan
-        schema = {**scanned.frame.schema, PARTITION: pl.UInt32}
-        return _staged(replace(parts, partitions=(0,), ranges=(None,), schema=schema,
-                               arrow_types=scanned.arrow_types))
     chosen = selected_partitions(scan.partitions, count) if scan.partitions is not None else range(count)
     partitions, ranges = [], []
     for partition in chosen:
@@ -131,6 +133,13 @@ def make_parts(plan: Plan) -> Parts:
     parts = replace(parts, partitions=tuple(partitions), ranges=tuple(ranges),
                     schema={**parts.schema, PARTITION: pl.UInt32})
     return _staged(parts)
+
+
+def _part_readers_cover(scan: Scan) -> bool:
+    """Whether the part readers do all the scan does: a scan feature they do not know of (another
+    field set) makes the table one part, read by the engine's whole-table scan."""
+    plain = Scan(scan.read)
+    return all(getattr(scan, f.name) == getattr(plain, f.name) for f in fields(Scan) if f.name not in PART_SCAN_FIELDS)
 
 
 def _staged(parts: Parts) -> Parts:
@@ -246,17 +255,17 @@ def scan_part(parts: Parts, part: int) -> pl.DataFrame:
     partition = parts.partitions[part]
     scan = parts.scan
     read = scan.read
-    if isinstance(read, ReadParquet):
+    if not parts.files:
+        frame = _one_part_scan(parts).frame
+    elif isinstance(read, ReadParquet):
         lazy = parquet_read(replace(_whole(scan), partitions=(partition,)), parts.layouts)
         if lazy is None:  # a file without row groups
             lazy = pl.LazyFrame(schema=parts.schema)
         return _finish(conform(lazy, parts, partition), scan).collect()
-    if isinstance(read, ReadDelimited):
+    elif isinstance(read, ReadDelimited):
         frame = _delimited_part(parts, partition, parts.ranges[part])
-    elif isinstance(read, ReadJsonLines):
-        frame = run_scan(replace(_whole(scan), partitions=(partition,)), parts.files).frame
     else:
-        frame = _one_part_scan(parts).frame
+        frame = run_scan(replace(_whole(scan), partitions=(partition,)), parts.files).frame
     return _finish(conform(frame, parts, partition), scan)
 
 

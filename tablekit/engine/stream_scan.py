@@ -210,12 +210,19 @@ def _whole(scan: Scan, files, progress: Progress, exact: bool):
     return whole.frame.schema, whole.arrow_types, lambda: iter([whole.frame])
 
 
+def _eager(scan: Scan, files, progress: Progress, exact: bool):
+    """Partition columns (extract_columns_from_partition_format) come from the eager scan, as one
+    chunk with everything the scan pushed down applied (files a filter rules out are not read)."""
+    scanned = run_scan(scan, files, progress)
+    return scanned.frame.schema, scanned.arrow_types, lambda: iter([scanned.frame])
+
+
 READERS = {ReadDelimited: _delimited, ReadParquet: _parquet, ReadJsonLines: _json_lines, ListFiles: _files}
 
 
 def open_scan(scan: Scan, files: Sequence[SourceFile], progress: Progress, exact: bool = True) -> ChunkedScan:
     """The scan's schema (reading only what fixes it) and its chunks (read as they are consumed)."""
-    reader = READERS.get(type(scan.read), _whole)
+    reader = _eager if scan.partition_formats else READERS.get(type(scan.read), _whole)
     read_schema, arrow_types, chunks = reader(scan, files, progress, exact)
     schema = project(pl.DataFrame(schema=read_schema), scan).schema
     predicate: Optional[pl.Expr] = None

@@ -12,6 +12,7 @@ from tablekit.optimizer.push_limit import push_limit
 from tablekit.optimizer.push_partitions import push_partitions
 from tablekit.optimizer.push_sample import push_sample
 from tablekit.optimizer.prune_columns import prune_columns
+from tablekit.optimizer.prune_partition_files import prune_partition_files
 from tablekit.optimizer.untag_partitions import untag_partitions
 from tablekit.plan.nodes import ListFiles, PhysicalPlan, Plan, Scan
 
@@ -19,6 +20,7 @@ RULES = (
     merge_take_skip,
     push_partitions,
     push_filter,
+    prune_partition_files,
     push_sample,
     push_limit,
     prune_columns,
@@ -27,11 +29,13 @@ RULES = (
 
 
 def physical(plan: Plan) -> PhysicalPlan:
-    """The unoptimized physical plan: the read step becomes a scan that reads everything."""
+    """The unoptimized physical plan: the read step (with the partition formats before it)
+    becomes a scan that reads everything."""
+    formats = plan.partition_formats
     read = plan.read
-    if read is None:  # from_paths: a table of the files themselves
-        return PhysicalPlan(Scan(ListFiles()), plan.steps, plan.paths, plan.base_dir)
-    return PhysicalPlan(Scan(read), plan.steps[1:], plan.paths, plan.base_dir)
+    rest = plan.steps[len(formats) + (read is not None):]
+    scan = Scan(read if read is not None else ListFiles(), partition_formats=formats)  # from_paths: the files
+    return PhysicalPlan(scan, rest, plan.paths, plan.base_dir, plan.storage_options)
 
 
 def optimize(plan: Plan) -> PhysicalPlan:

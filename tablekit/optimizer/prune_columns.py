@@ -12,8 +12,8 @@ from dataclasses import replace
 from tablekit.errors import UserErrorException
 from tablekit.expr import parse_filter, referenced_columns
 
-from tablekit.plan.nodes import (ColumnPattern, ConvertColumnTypes, DropColumns, Filter, KeepColumns, PhysicalPlan,
-                                 column_tuple)
+from tablekit.plan.nodes import (ColumnPattern, ConvertColumnTypes, DropColumns, ExtractPartitionFormat, Filter,
+                                 KeepColumns, PhysicalPlan, column_tuple)
 
 
 def _filter_columns(expression: str):
@@ -40,6 +40,8 @@ def columns_needed(plan: PhysicalPlan):
             needed |= referenced
         elif isinstance(step, ConvertColumnTypes):
             continue
+        elif isinstance(step, ExtractPartitionFormat) and needed is not None:
+            needed.add(step.path_column)  # a partition format after the read reads the rows' paths
     if needed is not None and plan.scan.predicate:
         referenced = _filter_columns(plan.scan.predicate)
         if referenced is None:

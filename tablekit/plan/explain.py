@@ -35,6 +35,7 @@ def explain(plan: Plan, reads: Sequence[str] = ()) -> str:
     lines = [f"Scan {_read_name(scan.read)}"]
     for entry in physical.paths:
         lines.append(f"  {entry.kind}: {entry.value}")
+    lines.extend(f"  partition format: {step.partition_format}" for step in scan.partition_formats)
     lines.extend(reads)
     lines.append(f"  columns: {', '.join(scan.columns) if scan.columns is not None else 'all'}")
     if scan.predicate is not None:

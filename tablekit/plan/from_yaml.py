@@ -18,9 +18,9 @@ import jsonschema
 import yaml
 
 from tablekit.errors import ErrorCode, UserErrorException, data_error, user_error
-from tablekit.plan.nodes import (ColumnPattern, Columns, ConvertColumnTypes, DropColumns, Filter, InferTypes,
-                                 KeepColumns, PathEntry, Plan, ReadDelimited, ReadJsonLines, ReadParquet, Sample,
-                                 SelectPartitions, Skip, Step, Take, TakeRandomSample)
+from tablekit.plan.nodes import (ColumnPattern, Columns, ConvertColumnTypes, DropColumns, ExtractPartitionFormat,
+                                 Filter, InferTypes, KeepColumns, PathEntry, Plan, ReadDelimited, ReadJsonLines,
+                                 ReadParquet, Sample, SelectPartitions, Skip, Step, Take, TakeRandomSample)
 from tablekit.plan.nodes import ReadDeltaLake
 from tablekit.types import DataType
 
@@ -161,6 +161,18 @@ def _take_random_sample(args: dict) -> TakeRandomSample:
     return TakeRandomSample(args["probability"], args["seed"])
 
 
+def _extract_partition_format(args: dict) -> ExtractPartitionFormat:
+    # mltable's engine rejects the step without a format when the file is loaded
+    if not isinstance(args, dict) or not isinstance(args.get("partition_format"), str):
+        raise data_error(ErrorCode.VALIDATION, "Yaml script is invalid: extract_columns_from_partition_format "
+                                               "needs a `partition_format` string.")
+    ignore_errors, path_column = args.get("ignore_errors", False), args.get("path_column", "Path")
+    if not isinstance(ignore_errors, bool) or not isinstance(path_column, str):
+        raise data_error(ErrorCode.VALIDATION, "Yaml script is invalid: extract_columns_from_partition_format "
+                                               "takes `ignore_errors` true/false and a `path_column` name.")
+    return ExtractPartitionFormat(args["partition_format"], ignore_errors, path_column)
+
+
 def _sample(args: dict) -> Sample:
     arguments = args.get("sampler_arguments", {})
     return Sample(arguments.get("probability", 1.0), arguments.get("probability_lower_bound", 0.0),
@@ -181,6 +193,7 @@ STEP_PARSERS: Dict[str, Callable[[Any], Step]] = {
     "sample": _sample,
     "convert_column_types": lambda items: ConvertColumnTypes(_conversions(items)),
     "select_partitions": lambda indices: SelectPartitions(tuple(indices)),
+    "extract_columns_from_partition_format": _extract_partition_format,
 }
 
 

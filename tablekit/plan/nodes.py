@@ -120,6 +120,20 @@ Read = Union[ReadDelimited, ReadParquet, ReadJsonLines, ReadDeltaLake]
 READ_STEPS = (ReadDelimited, ReadParquet, ReadJsonLines, ReadDeltaLake)
 
 
+@dataclass(frozen=True)
+class ExtractPartitionFormat:
+    """Columns read out of each file's path (see plan/partition_format.py).
+
+    mltable puts this step first, before the read step, whenever it is added,
+    so every row of a file carries its file's values.  ignore_errors (MLTable
+    files only) drops the files whose path does not match instead of failing.
+    """
+
+    partition_format: str
+    ignore_errors: bool = False
+    path_column: str = "Path"
+
+
 # -- transformations ---------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -172,8 +186,8 @@ class SelectPartitions:
     indices: Tuple[int, ...]
 
 
-Step = Union[Read, Filter, KeepColumns, DropColumns, Take, Skip, TakeRandomSample, Sample,
-             ConvertColumnTypes, SelectPartitions]
+Step = Union[Read, ExtractPartitionFormat, Filter, KeepColumns, DropColumns, Take, Skip, TakeRandomSample,
+             Sample, ConvertColumnTypes, SelectPartitions]
 
 
 @dataclass(frozen=True)
@@ -185,9 +199,24 @@ class Plan:
     def add(self, step: Step) -> "Plan":
         return replace(self, steps=self.steps + (step,))
 
+    def add_first(self, step: Step) -> "Plan":
+        return replace(self, steps=(step,) + self.steps)
+
+    @property
+    def partition_formats(self) -> Tuple[ExtractPartitionFormat, ...]:
+        """The extract_columns_from_partition_format steps that open the plan (they read paths, not rows)."""
+        leading = []
+        for step in self.steps:
+            if not isinstance(step, ExtractPartitionFormat):
+                break
+            leading.append(step)
+        return tuple(leading)
+
     @property
     def read(self) -> Optional[Read]:
-        return self.steps[0] if self.steps and isinstance(self.steps[0], READ_STEPS) else None
+        """The read step: the first step after the leading partition-format steps, if it is a read."""
+        rest = self.steps[len(self.partition_formats):]
+        return rest[0] if rest and isinstance(rest[0], READ_STEPS) else None
 
 
 # -- what the optimizer pushes into a read -------------------------------------
@@ -199,7 +228,11 @@ class Scan:
     columns: read only these (None: all); predicate: filter expression applied
     while reading; limit: stop after this many rows (counted before any step
     that follows the scan); partitions: only these partitions; tag_partitions:
-    whether rows carry their partition index.
+    whether rows carry their partition index; partition_formats: the leading
+    extract_columns_from_partition_format steps (columns read from each
+    file's path); file_filter: the part of the predicate that reads only those
+    columns: files where it is not True are never opened, while the predicate
+    itself still applies to every row.
     """
 
     read: Read
@@ -209,6 +242,8 @@ class Scan:
     partitions: Optional[Tuple[int, ...]] = None
     tag_partitions: bool = True  # tag rows with their partition (sampling, select_partitions need it)
     sample: Optional[Tuple[int, float, float]] = None  # (seed, upper, lower): rows drawn while reading
+    partition_formats: Tuple[ExtractPartitionFormat, ...] = ()
+    file_filter: Optional[str] = None
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from typing import Any, Dict
 
 import yaml
 
-from tablekit.plan.nodes import (ColumnPattern, ConvertColumnTypes, DropColumns, Filter, InferTypes, KeepColumns, Plan,
-                                 ReadDelimited, ReadJsonLines, ReadParquet, Sample, SelectPartitions, Skip,
-                                 Take, TakeRandomSample)
+from tablekit.plan.nodes import (ColumnPattern, ConvertColumnTypes, DropColumns, ExtractPartitionFormat, Filter,
+                                 InferTypes, KeepColumns, Plan, ReadDelimited, ReadJsonLines, ReadParquet, Sample,
+                                 SelectPartitions, Skip, Take, TakeRandomSample)
 from tablekit.plan.nodes import ReadDeltaLake
 
 
@@ -66,6 +66,10 @@ def step_to_dict(step) -> Any:
         return {"read_json_lines": {
             "encoding": step.encoding, "include_path_column": step.include_path_column,
             "invalid_lines": step.invalid_lines, "partition_size": step.partition_size,
+            "path_column": step.path_column}}
+    if isinstance(step, ExtractPartitionFormat):
+        return {"extract_columns_from_partition_format": {
+            "ignore_errors": step.ignore_errors, "partition_format": step.partition_format,
             "path_column": step.path_column}}
     if isinstance(step, Filter):
         return {"filter": step.expression}
