@@ -8,20 +8,23 @@ with ``tag_partitions=False`` may leave it out.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Dict, List, Optional, Sequence
 
 import polars as pl
 import pyarrow as pa
 
 from tablekit.engine import delimited, delta, jsonl, parquet
+from tablekit.engine.partition_values import ERRORS, FilePartitions, check_filter, check_read, surviving_files
 from tablekit.errors import ErrorCode, data_error
 from tablekit.expr import compile_filter, parse_filter
 from tablekit.plan.nodes import ListFiles, PhysicalPlan, ReadDelimited, ReadDeltaLake, ReadJsonLines, ReadParquet, Scan
+from tablekit.plan.partition_format import parse_partition_format
 from tablekit.progress import SILENT, Progress
 from tablekit.sources import SourceFile, resolve_paths
 
 PARTITION = "__tablekit_partition"
+HIDDEN = (PARTITION, ERRORS)  # columns the engine carries along that are not the table's
 
 
 @dataclass
@@ -31,7 +34,7 @@ class ScanResult:
 
 
 def compile_predicate(expression: str, schema) -> pl.Expr:
-    return compile_filter(parse_filter(expression), {k: v for k, v in schema.items() if k != PARTITION})
+    return compile_filter(parse_filter(expression), {k: v for k, v in schema.items() if k not in HIDDEN})
 
 
 def selected_partitions(indices: Sequence[int], count: int) -> List[int]:
@@ -58,15 +61,19 @@ def project(frame, scan: Scan):
     """The pushed-down column selection of a frame (eager or lazy); the partition tags stay."""
     if scan.columns is None:
         return frame
-    keep = set(scan.columns)
-    return frame.select([c for c in frame.collect_schema().names() if c in keep or c == PARTITION])
+    keep = set(scan.columns) | set(HIDDEN)
+    return frame.select([c for c in frame.collect_schema().names() if c in keep])
 
 
-def _finish(frame, scan: Scan):
-    """Apply pushed-down columns, predicate and limit to a frame (eager or lazy) that has all columns."""
+def _finish(frame, scan: Scan, also_keep: Optional[pl.Expr] = None):
+    """Apply pushed-down columns, predicate and limit to a frame (eager or lazy) that has all columns;
+    the predicate keeps the rows ``also_keep`` marks too."""
     frame = project(frame, scan)
     if scan.predicate is not None:
-        frame = frame.filter(compile_predicate(scan.predicate, frame.collect_schema()))
+        if isinstance(frame, pl.DataFrame):
+            check_filter(frame, scan.predicate)
+        predicate = compile_predicate(scan.predicate, frame.collect_schema())
+        frame = frame.filter(predicate if also_keep is None else predicate | also_keep)
     if scan.limit is not None:
         frame = frame.head(scan.limit)
     return frame
@@ -102,6 +109,7 @@ def csv_projection(scan: Scan, chosen) -> Optional[Dict[str, str]]:
         row = delimited.first_record(chosen[0][1], options)
         names = delimited.header_names(row, len(row))
     wanted = set(scan.columns) - ({options.path_column} if options.include_path_column else set())
+    wanted -= partition_columns(scan)
     if not wanted or not wanted <= set(names) or len(wanted) == len(names):
         return None
     return {f"c{i}": name for i, name in enumerate(names) if name in wanted}
@@ -112,7 +120,7 @@ def _typed_single_file(scan: Scan, chosen, projection) -> Optional[pl.DataFrame]
     parse the number columns directly.  None when it does not apply or the file needs care."""
     options: ReadDelimited = scan.read
     spec = options.infer_column_types
-    if (len(chosen) != 1 or scan.limit is not None or options.empty_as_string
+    if (len(chosen) != 1 or scan.limit is not None or options.empty_as_string or scan.partition_formats
             or options.header not in ("all_files_same_headers", "no_header", "from_first_file")
             or options.encoding not in ("utf8", "ascii") or len(options.delimiter[:1].encode()) != 1):
         return None
@@ -158,6 +166,11 @@ def scan_delimited(scan: Scan, files: Sequence[SourceFile], progress: Progress) 
 def _strings_then_typed(scan: Scan, files, chosen, projection, progress: Progress) -> pl.DataFrame:
     """Every file read as strings, typed after inference over the combined first rows."""
     options: ReadDelimited = scan.read
+    partitions = file_partitions(scan, files)
+    if partitions is not None:
+        chosen = [(index, file) for index, file in chosen if index not in partitions.dropped]
+        if scan.file_filter is not None:
+            return _pruned_strings_then_typed(scan, files, chosen, projection, progress, partitions)
     sample_size = options.infer_column_types.sample_size
     max_lines = None
     if scan.limit is not None and scan.predicate is None:
@@ -172,10 +185,120 @@ def _strings_then_typed(scan: Scan, files, chosen, projection, progress: Progres
         progress.advance(nbytes=file.size, files=1)
         if max_lines is not None and rows >= max_lines + len(raws):
             break
-    frames = named_files(raws, options, projection)
-    kinds = infer_from_heads(frames, options)
-    return concat_frames([typed_file_frame(frame, raw.file_index, files[raw.file_index], scan, kinds)
-                    for raw, frame in zip(raws, frames)])
+    return _typed_files(scan, files, raws, projection, partitions)
+
+
+def _typed_files(scan: Scan, files, raws, projection, partitions: Optional[FilePartitions],
+                 survivors: Optional[set] = None) -> pl.DataFrame:
+    """The files' string columns typed after inference over their combined first rows; only the
+    ``survivors`` (when given) are kept afterwards."""
+    frames = named_files(raws, scan.read, projection)
+    if partitions is None:
+        kinds = infer_from_heads(frames, scan.read)
+    else:
+        frames = [with_partition_values(frame, raw.file_index, partitions) for raw, frame in zip(raws, frames)]
+        kinds = partition_kinds(scan, partitions, raws, frames)
+    typed = []
+    for raw, frame in zip(raws, frames):
+        if survivors is not None and raw.file_index not in survivors:
+            continue
+        frame = typed_file_frame(frame, raw.file_index, files[raw.file_index], scan, kinds)
+        typed.append(frame.with_columns(partitions.error_columns(raw.file_index)) if partitions else frame)
+    return concat_frames(typed)
+
+
+# -- delimited files with partition columns --------------------------------------
+
+def file_partitions(scan: Scan, files) -> Optional[FilePartitions]:
+    """The scan's partition values for each file, or None when it has no partition format."""
+    return FilePartitions(scan.partition_formats, files) if scan.partition_formats else None
+
+
+def files_to_open(scan: Scan, files, partitions: Optional[FilePartitions] = None) -> List[int]:
+    """The files a scan with partition formats opens: those ignore_errors keeps (parquet opens
+    the others too, to number its row groups), less those the file filter rules out.  A delimited
+    scan also opens its first files, whose rows fix the column types."""
+    partitions = partitions or FilePartitions(scan.partition_formats, files)
+    if isinstance(scan.read, FILE_TYPED_READS):
+        return surviving_files(scan, partitions, range(len(files)))
+    kept = partitions.kept(range(len(files)))
+    if not isinstance(scan.read, ReadDelimited) or scan.file_filter is None:
+        return surviving_files(scan, partitions, kept)
+    chosen = [(index, files[index]) for index in kept]
+    projection = csv_projection(scan, chosen)
+    positions = sorted(int(c[1:]) for c in projection) if projection else None
+    raws = _sample_raws(scan, chosen, positions, SILENT)
+    survivors = delimited_survivors(scan, chosen, projection, partitions, raws)
+    return sorted(survivors | {raw.file_index for raw in raws})
+
+
+def partition_columns(scan: Scan) -> set:
+    return {step_column for step in scan.partition_formats
+            for step_column in parse_partition_format(step.partition_format).columns}
+
+
+def with_partition_values(frame: pl.DataFrame, index: int, partitions: FilePartitions) -> pl.DataFrame:
+    """A delimited file's named string columns with its partition columns in front (mltable's order)."""
+    partitions.check_clash(frame.columns)
+    return frame.select(partitions.literals(index) + [pl.all()])
+
+
+def partition_kinds(scan: Scan, partitions: FilePartitions, raws, frames: List[pl.DataFrame]) -> dict:
+    """Column kinds inferred from the first rows, partition columns included (their date columns
+    are datetimes already); partition values that do not fit their kind become error values."""
+    sample_size = scan.read.infer_column_types.sample_size
+    kinds = infer_from_heads([frame.drop(partitions.date_columns) for frame in frames], scan.read)
+    if scan.read.infer_column_types.enabled:
+        sampled, rows = [], 0
+        for raw, frame in zip(raws, frames):
+            if rows >= sample_size:
+                break
+            if frame.height:
+                sampled.append(raw.file_index)
+                rows += frame.height
+        partitions.check_sample(sampled)
+    partitions.convert([raw.file_index for raw in raws], lambda values: delimited.type_columns(values, kinds))
+    return kinds
+
+
+def _sample_raws(scan: Scan, chosen, positions, progress: Progress) -> list:
+    """The first files, read until they hold the rows type inference looks at."""
+    options: ReadDelimited = scan.read
+    raws, rows = [], 0
+    for index, file in chosen:
+        if rows >= options.infer_column_types.sample_size + len(raws):  # + a header line per file
+            break
+        raws.append(delimited.read_raw(file, index, options, None, positions))
+        rows += raws[-1].frame.height
+        progress.advance(nbytes=file.size, files=1)
+    return raws
+
+
+def delimited_survivors(scan: Scan, chosen, projection, partitions: FilePartitions, raws) -> set:
+    """The files whose partition values, typed as the rows will be, pass the scan's file filter.
+
+    The types come from the first rows (``raws``), as without pruning, so the
+    first files are read whether their values pass or not.
+    """
+    frames = [with_partition_values(frame, raw.file_index, partitions)
+              for raw, frame in zip(raws, named_files(raws, scan.read, projection))]
+    kinds = partition_kinds(scan, partitions, raws, frames)
+    indexes = [index for index, _ in chosen]
+    values = partitions.convert(indexes, lambda frame: delimited.type_columns(frame, kinds))
+    return set(surviving_files(scan, partitions, indexes, values))
+
+
+def _pruned_strings_then_typed(scan: Scan, files, chosen, projection, progress: Progress,
+                               partitions: FilePartitions) -> pl.DataFrame:
+    positions = sorted(int(c[1:]) for c in projection) if projection else None
+    raws = _sample_raws(scan, chosen, positions, progress)
+    survivors = delimited_survivors(scan, chosen, projection, partitions, raws)
+    read = {raw.file_index for raw in raws}
+    for index, file in chosen:
+        if index in survivors and index not in read:
+            raws.append(delimited.read_raw(file, index, scan.read, None, positions))
+            progress.advance(nbytes=file.size, files=1)
+    return _typed_files(scan, files, raws, projection, partitions, survivors)
 
 
 def named_files(raws, options: ReadDelimited, projection) -> List[pl.DataFrame]:
@@ -222,12 +345,40 @@ def parquet_read(scan: Scan, layouts) -> Optional[pl.LazyFrame]:
 
 
 def scan_parquet(scan: Scan, files: Sequence[SourceFile], progress: Progress) -> ScanResult:
-    return scan_layouts(scan, parquet.read_layouts(files))  # also rejects files that are not parquet
+    if not scan.partition_formats:
+        return scan_layouts(scan, parquet.read_layouts(files))  # also rejects files that are not parquet
+    partitions = FilePartitions(scan.partition_formats, files)
+    indexes = files_to_open(scan, files, partitions)  # footers of the others are not read
+    if not numbered(scan):  # files ignore_errors drops are not read; else they count in the row group numbers
+        indexes = partitions.kept(indexes)
+    return scan_partitioned(scan, partitions, parquet.read_layouts([files[i] for i in indexes]), indexes)
 
 
-def scan_layouts(scan: Scan, layouts, every=None) -> ScanResult:
-    """The rows of these parquet files, with what the scan pushed down applied; ``every`` (all
-    the table's files, when only some are read) gives the columns and their types."""
+def numbered(scan: Scan) -> bool:
+    """Whether rows need the numbers of the row groups of every file (files cannot be left out)."""
+    return scan.partitions is not None or scan.sample is not None or scan.tag_partitions
+
+
+def scan_partitioned(scan: Scan, partitions: FilePartitions, layouts, indexes: List[int], every=None) -> ScanResult:
+    """Parquet files (``layouts`` of the files ``indexes``) read with their partition columns."""
+    partitions.check_clash({name for layout in layouts for name in layout.schema.names})
+    failing = any(partitions.errors[i] is not None for i in indexes)
+    layouts = [replace(layout, constants=partitions.constants(i, failing)) for layout, i in zip(layouts, indexes)]
+    dropped = [tag for layout, i in zip(layouts, indexes) if i in partitions.dropped
+               for tag in range(layout.first_partition, layout.first_partition + layout.partition_count)]
+    if not dropped:
+        return scan_layouts(scan, layouts, every, failing)
+    return scan_layouts(replace(scan, tag_partitions=True), layouts, every, failing, ~pl.col(PARTITION).is_in(dropped))
+
+
+def scan_layouts(scan: Scan, layouts, every=None, failing: bool = False,
+                 rows: Optional[pl.Expr] = None) -> ScanResult:
+    """The rows of these parquet files (those ``rows`` keeps), with what the scan pushed down applied.
+
+    ``every`` (all the table's files, when only some are read) gives the columns and
+    their types.  ``failing``: some files have error values in their partition columns
+    (ERRORS), which fails the read of their rows, whatever the filter says.
+    """
     lazy = parquet_read(scan, layouts)
     if every is not None and every is not layouts:  # columns of the files not read: null
         lazy = pl.concat([_empty_frame(every, scan).lazy()] + ([lazy] if lazy is not None else []),
@@ -235,9 +386,13 @@ def scan_layouts(scan: Scan, layouts, every=None) -> ScanResult:
         layouts = every
     if lazy is None:
         return ScanResult(pl.DataFrame())
-    lazy = _finish(lazy, scan)  # polars pushes these into the parquet reader
+    if rows is not None:
+        lazy = lazy.filter(rows)
+    lazy = _finish(lazy, scan, pl.col(ERRORS).is_not_null() if failing else None)  # polars pushes these down
     # the streaming engine keeps memory to a few row groups when most rows are dropped while reading
     frame = lazy.collect(engine="streaming") if scan.sample is not None else lazy.collect()
+    if failing:
+        check_read(frame)
     return ScanResult(frame, parquet.arrow_types(layouts))
 
 
@@ -252,16 +407,22 @@ def scan_delta(scan: Scan, table: delta.DeltaVersion, progress: Progress) -> Sca
     read lack some column of the table's schema (then every footer is, to know the columns).
     """
     keep = delta.files_to_read(table, scan.predicate) if scan.partitions is None else [True] * len(table)
+    partitions = file_partitions(scan, table.files)
+    if partitions is not None:  # partition formats read the data files' paths; their file filter skips files too
+        opened = set(files_to_open(scan, table.files, partitions))
+        keep = [kept and i in opened for i, kept in enumerate(keep)]
     if all(keep):
-        return scan_layouts(scan, parquet.read_layouts(table.files))
-    if scan.tag_partitions:
+        reading, every = parquet.read_layouts(table.files), None
+    elif scan.tag_partitions:
         every = parquet.read_layouts(table.files)  # numbers the row groups of every file
         reading = [layout for layout, kept in zip(every, keep) if kept]
     else:
         reading = parquet.read_layouts([file for file, kept in zip(table.files, keep) if kept])
         read_columns = {name for layout in reading for name in layout.schema.names}
         every = reading if read_columns >= set(table.columns) else parquet.read_layouts(table.files)
-    return scan_layouts(scan, reading, every=every)
+    if partitions is None:
+        return scan_layouts(scan, reading, every=every)
+    return scan_partitioned(scan, partitions, reading, [i for i, kept in enumerate(keep) if kept], every)
 
 
 def _empty_frame(layouts, scan: Scan) -> pl.DataFrame:
@@ -281,8 +442,16 @@ def scan_json_lines(scan: Scan, files: Sequence[SourceFile], progress: Progress)
     options: ReadJsonLines = scan.read
     frames = []
     rows = 0
-    for index, file in select_files(files, scan.partitions):
+    chosen = select_files(files, scan.partitions)
+    partitions = file_partitions(scan, files)
+    if partitions is not None:
+        opened = set(files_to_open(scan, files, partitions))
+        chosen = [(index, file) for index, file in chosen if index in opened]
+    for index, file in chosen:
         frame = jsonl.read_file(file, options)
+        if partitions is not None and frame.width:  # after the data columns
+            partitions.check_clash(frame.columns)
+            frame = frame.with_columns(partitions.literals(index) + partitions.error_columns(index))
         frames.append(tagged_json_frame(frame, index, file, options))
         rows += frame.height
         progress.advance(nbytes=file.size, files=1)
@@ -307,7 +476,12 @@ def files_frame(files: Sequence[SourceFile]) -> pl.DataFrame:
 
 
 def scan_files(scan: Scan, files: Sequence[SourceFile], progress: Progress) -> ScanResult:
-    return ScanResult(_finish(files_frame(files), scan))
+    frame = files_frame(files)
+    partitions = file_partitions(scan, files)
+    if partitions is not None:  # after Path; the files a filter rules out are left out right away
+        indexes = files_to_open(scan, files, partitions)
+        frame = pl.concat([frame[indexes], partitions.frame(indexes, with_errors=True)], how="horizontal")
+    return ScanResult(_finish(frame, scan))
 
 
 READERS = {ReadDelimited: scan_delimited, ReadParquet: scan_parquet, ReadJsonLines: scan_json_lines,
