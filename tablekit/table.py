@@ -10,6 +10,7 @@ import numbers
 import os
 import random
 import re
+from dataclasses import replace
 from typing import Any, Dict, List, Optional, Tuple
 
 from tablekit.engine.execute import execute
@@ -33,7 +34,9 @@ from tablekit.plan.nodes import (ConvertColumnTypes, DropColumns, ExtractPartiti
                                  SelectPartitions, Skip, Take, TakeRandomSample)
 from tablekit.plan.partition_format import file_level_filters, mltable_partition_keys
 from tablekit.progress import SILENT, Progress
+from tablekit.sources.credentials import StorageOptions
 from tablekit.sources.local import local_path
+from tablekit.sources.registry import scheme_of, source_for
 from tablekit.engine.delta import deltalake_module
 from tablekit.plan.nodes import ReadDeltaLake
 from tablekit.types import MLTableFileEncoding, MLTableHeaders, column_type_mappings
@@ -373,9 +376,30 @@ def load(uri, storage_options: Optional[dict] = None, ml_client=None) -> MLTable
     if uri[:8].lower() == "azureml:":  # a datastore path or data asset: found through the workspace catalog
         from tablekit.catalog.resolve import mltable_folder
         uri, storage_options = mltable_folder(uri, ml_client, storage_options)
-    folder, text = read_mltable_file(uri)
+    options = StorageOptions(storage_options)
+    if scheme_of(uri) in ("", "file"):
+        folder, text = read_mltable_file(uri)
+    else:  # a URL (wasbs://, abfss://, https://): relative paths in the file stay relative to its folder URL
+        folder, text = read_remote_mltable_file(uri, options)
     plan, traits, metadata = plan_from_dict(parse_text(text, uri), folder)
-    return MLTable(plan, traits, metadata)
+    return MLTable(replace(plan, storage_options=options), traits, metadata)
+
+
+def read_remote_mltable_file(uri: str, options: StorageOptions) -> Tuple[str, str]:
+    """(the MLTable's folder URL, the file's text) for a folder or MLTable file URL."""
+    folder = uri.rstrip("/")
+    if folder.endswith("/" + MLTABLE_FILE):
+        folder = folder[:-len(MLTABLE_FILE) - 1]
+    try:
+        data = source_for(folder, options).read_bytes(f"{folder}/{MLTABLE_FILE}")
+    except UserErrorException as exc:
+        if exc.error_code != ErrorCode.NOT_FOUND:
+            raise
+        raise user_error(f"Not able to find MLTable file from the MLTable folder '{uri}'") from None
+    try:
+        return folder, data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise user_error(f"MLTable yaml is invalid: {folder}/{MLTABLE_FILE} is not UTF-8 text") from None
 
 
 def read_mltable_file(uri: str) -> Tuple[str, str]:
@@ -393,8 +417,9 @@ def read_mltable_file(uri: str) -> Tuple[str, str]:
     raise user_error(f"Not able to find MLTable file from the MLTable folder '{uri}'")
 
 
-def from_paths(paths) -> MLTable:
-    return MLTable(Plan(parse_paths(paths), (), os.getcwd()))
+def from_paths(paths, storage_options: Optional[dict] = None) -> MLTable:
+    """``storage_options``: credentials of remote paths (see tablekit/sources/credentials.py)."""
+    return MLTable(Plan(parse_paths(paths), (), os.getcwd(), StorageOptions(storage_options)))
 
 
 def _infer_spec(infer_column_types: Any) -> InferTypes:
@@ -423,23 +448,24 @@ def _infer_spec(infer_column_types: Any) -> InferTypes:
 
 def from_delimited_files(paths, header="all_files_same_headers", delimiter=",", support_multi_line=False,
                          empty_as_string=False, encoding="utf8", include_path_column=False,
-                         infer_column_types=True) -> MLTable:
+                         infer_column_types=True, storage_options=None) -> MLTable:
     spec = _infer_spec(infer_column_types)
     read = ReadDelimited(delimiter=delimiter, header=MLTableHeaders._parse(header).name,
                          support_multi_line=support_multi_line, empty_as_string=empty_as_string,
                          encoding=MLTableFileEncoding._parse(encoding).name,
                          include_path_column=include_path_column, infer_column_types=spec)
-    return from_paths(paths)._with(read)
+    return from_paths(paths, storage_options)._with(read)
 
 
-def from_parquet_files(paths, include_path_column=False) -> MLTable:
-    return from_paths(paths)._with(ReadParquet(include_path_column=include_path_column))
+def from_parquet_files(paths, include_path_column=False, storage_options=None) -> MLTable:
+    return from_paths(paths, storage_options)._with(ReadParquet(include_path_column=include_path_column))
 
 
-def from_json_lines_files(paths, invalid_lines="error", encoding="utf8", include_path_column=False) -> MLTable:
+def from_json_lines_files(paths, invalid_lines="error", encoding="utf8", include_path_column=False,
+                          storage_options=None) -> MLTable:
     if invalid_lines not in ("error", "drop"):
         raise user_error("Invalid value for invalid_lines, the supported values are ['error', 'drop']")
-    return from_paths(paths)._with(ReadJsonLines(invalid_lines=invalid_lines,
+    return from_paths(paths, storage_options)._with(ReadJsonLines(invalid_lines=invalid_lines,
                                                  encoding=MLTableFileEncoding._parse(encoding).name,
                                                  include_path_column=include_path_column))
 

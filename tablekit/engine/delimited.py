@@ -135,7 +135,7 @@ def _polars_strings(file: SourceFile, data: Optional[bytes], options: ReadDelimi
     delimiter = options.delimiter[:1] or ","  # mltable splits on the first character only
     if not is_utf8_family(options.encoding) or len(delimiter.encode()) != 1:
         return None
-    source = io.BytesIO(data) if data is not None else file.path
+    source = io.BytesIO(data) if data is not None else file.source.reader_input(file.path)
     # counting lines overlaps with polars' parse (which runs without the GIL)
     line_count = _POOL.submit(count_lines, file) if data is None else None
     try:
@@ -180,9 +180,9 @@ def read_typed(file: SourceFile, options: ReadDelimited, positions: List[int], k
                for p in positions if kinds.get(p) in (inference.INT, inference.FLOAT)}
     line_count = _POOL.submit(count_lines, file)
     try:
-        frame = pl.read_csv(file.path, has_header=False, skip_rows=1 if has_header else 0, infer_schema=False,
-                            separator=options.delimiter[:1], quote_char='"', raise_if_empty=False,
-                            columns=positions, schema_overrides=numbers, encoding="utf8")
+        frame = pl.read_csv(file.source.reader_input(file.path), has_header=False, skip_rows=1 if has_header else 0,
+                            infer_schema=False, separator=options.delimiter[:1], quote_char='"',
+                            raise_if_empty=False, columns=positions, schema_overrides=numbers, encoding="utf8")
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, pl.exceptions.ShapeError,
             pl.exceptions.ColumnNotFoundError):  # e.g. records wider than the first one
         line_count.cancel()

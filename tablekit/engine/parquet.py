@@ -9,7 +9,8 @@ order; every row is tagged with the index of the row group it came from.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dataclass_field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field as dataclass_field, replace
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -20,8 +21,10 @@ import pyarrow.parquet as pq
 from tablekit.engine import sample
 from tablekit.errors import ErrorCode, data_error
 from tablekit.sources import SourceFile
+from tablekit.sources.registry import is_remote
 
 PARQUET_MAGIC = b"PAR1"
+FOOTER_THREADS = 16  # remote footers read at once
 ROW_INDEX = "__tablekit_row"  # temporary: a row's position in its file
 
 
@@ -50,7 +53,8 @@ def _invalid(file: SourceFile, detail: str):
 
 
 def check_parquet(file: SourceFile) -> None:
-    head = file.source.read_bytes(file.path, 0, 4)
+    # a remote file's head would cost one more round trip per file: its footer proves it instead
+    head = PARQUET_MAGIC if is_remote(file) else file.source.read_bytes(file.path, 0, 4)
     tail = file.source.read_bytes(file.path, max(file.size - 4, 0), file.size)
     if file.size < 12 or head != PARQUET_MAGIC or tail != PARQUET_MAGIC:
         raise _invalid(file, "is not a parquet file (no PAR1 magic bytes).")
@@ -59,7 +63,7 @@ def check_parquet(file: SourceFile) -> None:
 def read_layout(file: SourceFile, first_partition: int) -> ParquetLayout:
     check_parquet(file)
     try:
-        footer = pq.ParquetFile(file.path)
+        footer = pq.ParquetFile(file.source.parquet_footer_input(file.path))
         rows = tuple(footer.metadata.row_group(i).num_rows for i in range(footer.metadata.num_row_groups))
         schema = footer.schema_arrow
     except (pa.ArrowException, OSError) as exc:  # magic bytes fine, footer corrupt
@@ -68,13 +72,31 @@ def read_layout(file: SourceFile, first_partition: int) -> ParquetLayout:
 
 
 def read_layouts(files: Sequence[SourceFile]) -> List[ParquetLayout]:
+    if any(is_remote(file) for file in files[1:]):  # footers fetched several at a time
+        with ThreadPoolExecutor(max_workers=FOOTER_THREADS, thread_name_prefix="tablekit-footers") as pool:
+            read = list(pool.map(lambda file: read_layout(file, 0), files))
+    else:
+        read = [read_layout(file, 0) for file in files]
     layouts = []
     first = 0
-    for file in files:
-        layout = read_layout(file, first)
-        layouts.append(layout)
+    for layout in read:
+        layouts.append(replace(layout, first_partition=first))
         first += layout.partition_count
     return layouts
+
+
+def _scan_parquet(layouts: Sequence[ParquetLayout], **options) -> pl.LazyFrame:
+    """polars' scan of files of one source and schema: local paths, or URLs for polars' own
+    object-store reader, told the schema from the footers already read (else every
+    ``collect_schema`` of the plan would fetch a footer again)."""
+    sources, storage = [], {}
+    for layout in layouts:
+        source, storage = layout.file.source.parquet_scan_args(layout.file.path)
+        sources.append(source)
+    if is_remote(layouts[0].file):  # the schema polars itself reads from the footer (fetched already)
+        first = layouts[0].file
+        storage = {**storage, "schema": pl.read_parquet_schema(first.source.parquet_footer_input(first.path))}
+    return pl.scan_parquet(sources[0] if len(sources) == 1 else sources, **storage, **options)
 
 
 def partition_counts(files: Sequence[SourceFile]) -> List[int]:
@@ -123,7 +145,7 @@ def _is_string(arrow_type: pa.DataType) -> bool:
 
 
 def _read(layout: ParquetLayout, **options) -> pl.LazyFrame:
-    lazy = pl.scan_parquet(layout.file.path, **options)
+    lazy = _scan_parquet([layout], **options)
     # polars reads dictionary-encoded strings as Categorical; steps and outputs want the values
     dictionaries = [f.name for f in layout.schema
                     if pa.types.is_dictionary(f.type) and _is_string(f.type.value_type)]
@@ -157,8 +179,9 @@ def _untagged(layouts: Sequence[ParquetLayout]) -> pl.LazyFrame:
     """All files without partition tags: one polars scan when the files agree on their schema."""
     plain = all(not pa.types.is_dictionary(f.type) and not layout.constants
                 for layout in layouts for f in layout.schema)
-    if plain and all(layout.schema.equals(layouts[0].schema) for layout in layouts):
-        return pl.scan_parquet([layout.file.path for layout in layouts])
+    if plain and all(layout.schema.equals(layouts[0].schema) and layout.file.source is layouts[0].file.source
+                     for layout in layouts):
+        return _scan_parquet(layouts)
     return pl.concat([_read(layout) for layout in layouts], how="diagonal_relaxed")
 
 

@@ -23,7 +23,8 @@ def source_partition_count(plan: Plan) -> int:
     planned = physical(plan)
     read = planned.scan.read
     if isinstance(read, ListFiles):
-        resolve_paths(plan.paths, plan.base_dir, check_files=False)  # missing folders still fail
+        resolve_paths(plan.paths, plan.base_dir, check_files=False,  # missing folders still fail
+                      storage_options=plan.storage_options)
         return 1
     files = scan_inputs(planned)
     if isinstance(read, FILE_TYPED_READS):  # parquet files and Delta tables: one partition per row group

@@ -22,6 +22,7 @@ from tablekit.plan.nodes import ListFiles, PhysicalPlan, ReadDelimited, ReadDelt
 from tablekit.plan.partition_format import parse_partition_format
 from tablekit.progress import SILENT, Progress
 from tablekit.sources import SourceFile, resolve_paths
+from tablekit.sources.registry import prefetch
 
 PARTITION = "__tablekit_partition"
 HIDDEN = (PARTITION, ERRORS)  # columns the engine carries along that are not the table's
@@ -178,6 +179,8 @@ def _strings_then_typed(scan: Scan, files, chosen, projection, progress: Progres
     positions = sorted(int(c[1:]) for c in projection) if projection else None
     raws = []
     rows = 0
+    if max_lines is None:
+        prefetch(file for _, file in chosen)  # remote files: fetched several at a time
     for index, file in chosen:
         raw = delimited.read_raw(file, index, options, max_lines, positions)
         raws.append(raw)
@@ -447,6 +450,8 @@ def scan_json_lines(scan: Scan, files: Sequence[SourceFile], progress: Progress)
     if partitions is not None:
         opened = set(files_to_open(scan, files, partitions))
         chosen = [(index, file) for index, file in chosen if index in opened]
+    if scan.limit is None or scan.predicate is not None:
+        prefetch(file for _, file in chosen)  # remote files: fetched several at a time
     for index, file in chosen:
         frame = jsonl.read_file(file, options)
         if partitions is not None and frame.width:  # after the data columns
@@ -494,7 +499,8 @@ def scan_inputs(plan: PhysicalPlan):
     """What the scan reads: the files its paths name, or the files of a Delta table's version."""
     if isinstance(plan.scan.read, ReadDeltaLake):
         return delta.open_version(plan.scan.read, plan.paths, plan.base_dir)
-    return resolve_paths(plan.paths, plan.base_dir, check_files=not isinstance(plan.scan.read, ListFiles))
+    return resolve_paths(plan.paths, plan.base_dir, check_files=not isinstance(plan.scan.read, ListFiles),
+                         storage_options=plan.storage_options)
 
 
 def run_scan(scan: Scan, files: Sequence[SourceFile], progress: Progress = SILENT) -> ScanResult:

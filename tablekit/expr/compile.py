@@ -653,7 +653,9 @@ def compile_filter(node, schema: Mapping[str, object]) -> pl.Expr:
     """
     simple = truthy_predicate(node, schema)
     if simple is not None:
-        return simple.fill_null(False)
+        # as it is: filter drops null rows itself, and polars' parquet reader skips row groups by
+        # their statistics only for plain comparisons (not under fill_null)
+        return simple
     with deep_recursion():
         compiler = Compiler(schema)
         try:

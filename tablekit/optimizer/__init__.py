@@ -35,7 +35,7 @@ def physical(plan: Plan) -> PhysicalPlan:
     read = plan.read
     rest = plan.steps[len(formats) + (read is not None):]
     scan = Scan(read if read is not None else ListFiles(), partition_formats=formats)  # from_paths: the files
-    return PhysicalPlan(scan, rest, plan.paths, plan.base_dir)
+    return PhysicalPlan(scan, rest, plan.paths, plan.base_dir, plan.storage_options)
 
 
 def optimize(plan: Plan) -> PhysicalPlan:

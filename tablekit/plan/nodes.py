@@ -195,6 +195,8 @@ class Plan:
     paths: Tuple[PathEntry, ...]
     steps: Tuple[Step, ...] = ()
     base_dir: str = "."  # what relative paths are relative to
+    # credentials of remote paths (a sources.credentials.StorageOptions): never shown, saved or compared
+    storage_options: object = field(default=None, compare=False, repr=False)
 
     def add(self, step: Step) -> "Plan":
         return replace(self, steps=self.steps + (step,))
@@ -254,3 +256,4 @@ class PhysicalPlan:
     steps: Tuple[Step, ...]
     paths: Tuple[PathEntry, ...]
     base_dir: str
+    storage_options: object = field(default=None, compare=False, repr=False)  # as in Plan

@@ -99,6 +99,9 @@ def path_to_dict(entry, base_dir: str, absolute: bool) -> Dict[str, str]:
 
     value = entry.value
     if absolute and scheme_of(value) in ("", "file"):
+        if scheme_of(base_dir) not in ("", "file"):  # a table loaded from a URL: relative to that URL
+            from tablekit.sources.remote import join_url
+            return {entry.kind: join_url(base_dir, value)}
         value = "file://" + local_path(value, base_dir)
     return {entry.kind: value}
 

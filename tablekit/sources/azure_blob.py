@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Tuple
 
 from tablekit.errors import user_error
-from tablekit.sources.credentials import StorageOptions, first_set, parse_connection_string, remember_secret
+from tablekit.sources.credentials import (StorageOptions, first_set, parse_connection_string, redact_http_logs,
+                                          remember_secret)
 from tablekit.sources.remote import (RemoteConnection, access_denied, connection_failed, glob_prefix,
                                      match_pattern, not_found, unexpected, wrong_kind)
 
@@ -229,6 +230,7 @@ class AzureBlobConnection(RemoteConnection):
                 raise user_error("reading wasbs:// and abfss:// paths needs the Azure packages: "
                                  "pip install 'tablekit[azure]'") from None
             access = resolve_access(location, self._options)
+            redact_http_logs()  # urllib3 logs request URLs, SAS tokens included
             client = ContainerClient(access.endpoint, location.container, credential=access.credential,
                                      retry_policy=LinearRetry(backoff=0.5, retry_total=2, random_jitter_range=0.2),
                                      connection_timeout=10, read_timeout=60)

@@ -80,6 +80,18 @@ class LocalSource:
     def open(self, path: str, mode: str = "rb"):
         return open(path, mode)
 
+    def reader_input(self, path: str) -> str:
+        """What pyarrow's and polars' readers take: the path itself (they read local files best)."""
+        return path
+
+    def parquet_footer_input(self, path: str) -> str:
+        """What pyarrow reads a parquet footer from."""
+        return path
+
+    def parquet_scan_args(self, path: str):
+        """polars.scan_parquet's source and keyword arguments."""
+        return path, {}
+
     def read_bytes(self, path: str, start: int = 0, end: int | None = None) -> bytes:
         with open(path, "rb") as f:
             f.seek(start)

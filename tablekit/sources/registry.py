@@ -18,7 +18,7 @@ from tablekit.sources.azure_blob import AzureBlobSource
 from tablekit.sources.credentials import StorageOptions
 from tablekit.sources.http import HttpSource
 from tablekit.sources.local import LocalSource
-from tablekit.sources.remote import join_url
+from tablekit.sources.remote import RemoteConnection, join_url
 
 
 @dataclass(frozen=True)
@@ -100,3 +100,8 @@ def prefetch(files: Iterable[SourceFile]) -> None:
             by_source.setdefault(id(file.source), (file.source, []))[1].append(file.path)
     for source, paths in by_source.values():
         source.prefetch(paths)
+
+
+def is_remote(file: SourceFile) -> bool:
+    """Whether a file is read over the network (its source fetches bytes: see sources/remote.py)."""
+    return isinstance(file.source, RemoteConnection)

@@ -14,6 +14,7 @@ import io
 import posixpath
 import re
 import threading
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
@@ -23,6 +24,8 @@ from tablekit.sources.credentials import redact
 WHOLE_FILE_READ = 1 << 20  # a read from offset 0 at least this big fetches the whole file
 TAIL_READ_AHEAD = 1 << 13  # a read near the end also fetches this much before it (parquet footers)
 PREFETCH_THREADS = 8       # concurrent downloads when many files are needed whole
+PREFETCH_BYTES = 256 << 20  # files fetched ahead at once, at most (the rest come when read)
+WHOLE_FILES_KEPT = 1 << 30  # whole files kept at most; past this the oldest are dropped
 
 
 # -- errors, as mltable classifies them ---------------------------------------------
@@ -120,7 +123,7 @@ class FetchedBytes:
 
     def __init__(self, fetch: Callable[[str, int, Optional[int]], bytes]):
         self._fetch = fetch
-        self._whole: Dict[str, bytes] = {}
+        self._whole: "OrderedDict[str, bytes]" = OrderedDict()  # oldest first
         self._ranges: Dict[str, List[Tuple[int, bytes]]] = {}
         self._locks: Dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
@@ -132,17 +135,29 @@ class FetchedBytes:
     def whole(self, path: str) -> bytes:
         with self._lock(path):
             if path not in self._whole:
-                self._whole[path] = self._fetch(path, 0, None)
-                self._ranges.pop(path, None)
+                data = self._fetch(path, 0, None)
+                with self._guard:
+                    self._whole[path] = data
+                    self._ranges.pop(path, None)
+                    self._drop_oldest()
+                return data
             return self._whole[path]
+
+    def _drop_oldest(self) -> None:
+        """Keep memory bounded when a materialization reads more than WHOLE_FILES_KEPT of files."""
+        kept = sum(len(data) for data in self._whole.values())
+        while len(self._whole) > 1 and kept > WHOLE_FILES_KEPT:
+            _, data = self._whole.popitem(last=False)
+            kept -= len(data)
 
     def cached_whole(self, path: str) -> bool:
         return path in self._whole
 
     def range(self, path: str, start: int, end: int, size: Optional[int] = None) -> bytes:
         """Bytes [start, end) of a file (fewer at its end)."""
-        if path in self._whole:
-            return self._whole[path][start:end]
+        whole = self._whole.get(path)
+        if whole is not None:
+            return whole[start:end]
         with self._lock(path):
             segments = self._ranges.setdefault(path, [])
             for seg_start, data in segments:
@@ -161,9 +176,15 @@ class FetchedBytes:
             segments.append((fetch_start, data))
             return data[start - fetch_start:end - fetch_start]
 
-    def prefetch(self, paths: List[str]) -> None:
-        """Fetch these whole files, several at a time (each once)."""
-        missing = [p for p in dict.fromkeys(paths) if p not in self._whole]
+    def prefetch(self, paths: List[str], sizes: Dict[str, int]) -> None:
+        """Fetch the first of these whole files, up to PREFETCH_BYTES, several at a time (each once)."""
+        missing, total = [], 0
+        for path in dict.fromkeys(paths):
+            if path not in self._whole:
+                total += sizes.get(path, 0)
+                if missing and total > PREFETCH_BYTES:
+                    break
+                missing.append(path)
         if len(missing) > 1:
             with ThreadPoolExecutor(max_workers=min(PREFETCH_THREADS, len(missing)),
                                     thread_name_prefix="tablekit-fetch") as pool:
@@ -265,9 +286,25 @@ class RemoteConnection:
         """What pyarrow's and polars' readers take: a file object over the fetched bytes."""
         return self.open(path)
 
+    def parquet_footer_input(self, path: str):
+        """What pyarrow reads a parquet footer from: the footer alone, framed as a file.
+
+        pyarrow would read the last 64 KiB of the file for it; this fetches the
+        last few KiB (and the rest of the footer if it is bigger).  A file that
+        does not end like parquet goes to pyarrow as it is, which says what is wrong.
+        """
+        size = self.size(path)
+        if size < 12:
+            return self.open(path)
+        tail = self.read_bytes(path, size - 8, size)
+        length = int.from_bytes(tail[:4], "little")
+        if tail[4:] != b"PAR1" or length > size - 12:
+            return self.open(path)
+        return io.BytesIO(b"PAR1" + self.read_bytes(path, size - 8 - length, size - 8) + tail)
+
     def prefetch(self, paths) -> None:
         """Fetch these whole files now, several at a time (the engine is about to read them all)."""
-        self.fetched.prefetch(list(paths))
+        self.fetched.prefetch(list(paths), self._sizes)
 
 
 def join_url(base: str, relative: str) -> str:
