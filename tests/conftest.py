@@ -15,6 +15,15 @@ CONTAINER = "data"
 DATA_PREFIX = "tests-data"  # tests/data/<path> is blob <CONTAINER>/<DATA_PREFIX>/<path>
 
 
+@pytest.fixture(autouse=True)
+def no_default_azure_credential(monkeypatch):
+    """Tests pass their credentials: none may fall back to DefaultAzureCredential, which would
+    probe the machine's managed-identity endpoint (an address outside this machine)."""
+    def refuse():
+        raise AssertionError("a test reached DefaultAzureCredential; give it credentials")
+    monkeypatch.setattr("tablekit.sources.azure_blob.default_credential", refuse)
+
+
 @pytest.fixture(scope="session")
 def azurite(tmp_path_factory):
     server = Azurite(tmp_path_factory.mktemp("azurite"))

@@ -18,9 +18,10 @@ Credentials, first found wins (see docs/remote-storage.md):
      AZURE_STORAGE_ACCOUNT(_NAME) is unset or names the URL's account.
   4. azure-identity's DefaultAzureCredential when installed, else anonymous.
 
-Files are listed and their bytes fetched with azure-storage-blob; parquet data
-is read by polars' object-store reader (``az://`` with the same account,
-endpoint and credential), which fetches only the needed column chunks.
+Files are listed and their bytes fetched with the Blob REST calls of
+``azure_rest``; parquet data is read by polars' object-store reader
+(``az://`` with the same account, endpoint and credential), which fetches
+only the needed column chunks.
 """
 from __future__ import annotations
 
@@ -31,8 +32,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Tuple
 
 from tablekit.errors import user_error
-from tablekit.sources.credentials import (StorageOptions, first_set, parse_connection_string, redact_http_logs,
-                                          remember_secret)
+from tablekit.sources.azure_rest import BlobService, ServiceError, ServiceUnreachable, first_blob
+from tablekit.sources.credentials import StorageOptions, first_set, parse_connection_string, remember_secret
 from tablekit.sources.remote import (RemoteConnection, access_denied, connection_failed, glob_prefix,
                                      match_pattern, not_found, unexpected, wrong_kind)
 
@@ -46,6 +47,8 @@ DEVELOPMENT_ACCOUNT = "devstoreaccount1"
 DEVELOPMENT_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 DEVELOPMENT_ENDPOINT = "http://127.0.0.1:10000/devstoreaccount1"
 STORAGE_SCOPE = "https://storage.azure.com/.default"
+PART_SIZE = 8 << 20  # a whole blob bigger than two parts is fetched in parts, over PART_THREADS connections
+PART_THREADS = 4
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ class BlobLocation:
 
     @property
     def default_endpoint(self) -> str:
-        protocol = "https" if self.scheme.endswith("s") else "http"
+        protocol = "https" if self.scheme in ("wasbs", "abfss") else "http"  # wasb://, abfs://: plain http
         return f"{protocol}://{self.account}.blob.{self.suffix}"
 
 
@@ -96,6 +99,14 @@ class BlobAccess:
     polars_options: Dict[str, str] = field(default_factory=dict)
     credential_provider: Optional[Callable] = None
 
+    def service(self) -> BlobService:
+        """The REST client of the account with this credential."""
+        if isinstance(self.credential, dict):
+            return BlobService(self.endpoint, self.account, key=self.credential["account_key"])
+        if isinstance(self.credential, str):
+            return BlobService(self.endpoint, self.account, sas=self.credential)
+        return BlobService(self.endpoint, self.account, token_credential=self.credential)
+
 
 def _connection_string_account(parts: Mapping[str, str]) -> Tuple[str, Optional[str]]:
     """(account, blob endpoint) a connection string is for."""
@@ -116,12 +127,15 @@ def _connection_string_account(parts: Mapping[str, str]) -> Tuple[str, Optional[
     return account.lower(), endpoint
 
 
-def _token_provider(credential) -> Callable:
+class TokenProvider:
     """polars' credential provider for an azure-identity credential: a bearer token and its expiry."""
-    def provide():
-        token = credential.get_token(STORAGE_SCOPE)
+
+    def __init__(self, credential):
+        self.credential = credential
+
+    def __call__(self):
+        token = self.credential.get_token(STORAGE_SCOPE)
         return {"bearer_token": token.token}, token.expires_on
-    return provide
 
 
 def resolve_access(location: BlobLocation, options: StorageOptions,
@@ -166,12 +180,20 @@ def resolve_access(location: BlobLocation, options: StorageOptions,
         sas = environ.get("AZURE_STORAGE_SAS_TOKEN")
         if key or sas:
             return _access(account, endpoint, key=key, sas=sas, source="the AZURE_STORAGE_* environment variables")
+    credential = default_credential()
+    if credential is None:
+        return _access(account, endpoint, source="anonymous access (no credentials found, azure-identity "
+                                                 "not installed)")
+    return _access(account, endpoint, token=credential, source="DefaultAzureCredential")
+
+
+def default_credential():
+    """azure-identity's DefaultAzureCredential (managed identity, Azure CLI, ...), or None without azure-identity."""
     try:
         from azure.identity import DefaultAzureCredential
     except ImportError:
-        return _access(account, endpoint, source="anonymous access (no credentials found, azure-identity "
-                                                 "not installed)")
-    return _access(account, endpoint, token=DefaultAzureCredential(), source="DefaultAzureCredential")
+        return None
+    return DefaultAzureCredential()
 
 
 def _access(account: str, endpoint: str, key: Optional[str] = None, sas: Optional[str] = None, token=None,
@@ -192,18 +214,13 @@ def _access(account: str, endpoint: str, key: Optional[str] = None, sas: Optiona
         polars["sas_token"] = sas
     elif token is not None:
         access.credential = token
-        access.credential_provider = _token_provider(token)
+        access.credential_provider = TokenProvider(token)
     else:
         polars["skip_signature"] = "true"
     return access
 
 
 # -- the source ----------------------------------------------------------------------
-
-def _is_folder_marker(blob) -> bool:
-    """ADLS Gen2 folders show up in blob listings as empty blobs marked hdi_isfolder."""
-    return (blob.metadata or {}).get("hdi_isfolder", "").lower() == "true"
-
 
 class AzureBlobSource:
     """The registry's entry for wasb(s)/abfs(s): ``connect`` gives a connection for one materialization."""
@@ -218,133 +235,127 @@ class AzureBlobConnection(RemoteConnection):
     def __init__(self, options: StorageOptions):
         super().__init__()
         self._options = options
-        self._clients: Dict[Tuple[str, str], Tuple[Any, BlobAccess]] = {}
+        self._services: Dict[str, Tuple[BlobService, BlobAccess]] = {}  # by account
 
-    # -- clients and errors
-    def _container(self, location: BlobLocation):
-        key = (location.account, location.container)
-        if key not in self._clients:
-            try:
-                from azure.storage.blob import ContainerClient, LinearRetry
-            except ImportError:
-                raise user_error("reading wasbs:// and abfss:// paths needs the Azure packages: "
-                                 "pip install 'tablekit[azure]'") from None
+    # -- services and errors
+    def _service(self, location: BlobLocation) -> Tuple[BlobService, BlobAccess]:
+        if location.account not in self._services:
             access = resolve_access(location, self._options)
-            redact_http_logs()  # urllib3 logs request URLs, SAS tokens included
-            client = ContainerClient(access.endpoint, location.container, credential=access.credential,
-                                     retry_policy=LinearRetry(backoff=0.5, retry_total=2, random_jitter_range=0.2),
-                                     connection_timeout=10, read_timeout=60)
-            self._clients[key] = (client, access)
-        return self._clients[key]
+            self._services[location.account] = (access.service(), access)
+        return self._services[location.account]
 
     @contextmanager
     def _errors(self, location: BlobLocation, display: str):
-        """Azure SDK errors as mltable's: NotFound, Authentication, ConnectionFailure, Unexpected."""
-        from azure.core.exceptions import (ClientAuthenticationError, HttpResponseError, ResourceNotFoundError,
-                                           ServiceRequestError, ServiceResponseError)
+        """The service's answers as mltable's errors: NotFound, Authentication, ConnectionFailure, Unexpected."""
         try:
             yield
-        except ResourceNotFoundError as exc:
-            if getattr(exc, "error_code", None) == "ContainerNotFound":
+        except ServiceError as exc:
+            if exc.code == "ContainerNotFound":
                 raise not_found(display, f" (container '{location.container}' does not exist in account "
                                          f"'{location.account}')") from None
-            raise not_found(display) from None
-        except ClientAuthenticationError as exc:
-            raise self._denied(location, display, exc) from None
-        except HttpResponseError as exc:
-            if exc.status_code in (401, 403):
-                raise self._denied(location, display, exc) from None
-            raise unexpected(display, f"the storage answered {exc.status_code} "
-                                      f"{getattr(exc, 'error_code', None) or exc.reason}") from None
-        except (ServiceRequestError, ServiceResponseError) as exc:
-            raise connection_failed(display, f"{self._container(location)[1].endpoint} did not answer "
-                                             f"({type(exc).__name__})") from None
+            if exc.status == 404:
+                raise not_found(display) from None
+            if exc.status in (401, 403):
+                raise self._denied(location, display, exc.code) from None
+            raise unexpected(display, f"the storage answered {exc.status} {exc.code}") from None
+        except ServiceUnreachable as exc:
+            raise connection_failed(display, f"{self._service(location)[1].endpoint} did not answer ({exc})") from None
+        except Exception as exc:  # the credential could not give a token (azure-identity)
+            if type(exc).__module__.startswith(("azure.identity", "azure.core")):
+                raise self._denied(location, display, type(exc).__name__) from None
+            raise
 
-    def _denied(self, location: BlobLocation, display: str, exc: Exception):
-        access = self._container(location)[1]
-        code = getattr(exc, "error_code", None) or type(exc).__name__
+    def _denied(self, location: BlobLocation, display: str, code: str):
+        access = self._service(location)[1]
         return access_denied(display, f"the storage refused the credentials ({code}) for account "
                                       f"'{location.account}' from {access.source}")
 
     # -- listing
     def list(self, entry, base_dir: str, check_files: bool = True) -> Iterator[Tuple[str, str, int]]:
         location = parse_url(entry.value)
-        client, _ = self._container(location)
+        service, _ = self._service(location)
         display = entry.value
         with self._errors(location, display):
             if entry.kind == "file":
-                yield from self._list_file(client, location, display, check_files)
+                yield from self._list_file(service, location, display, check_files)
             elif entry.kind == "folder":
-                yield from self._list_folder(client, location, display)
+                yield from self._list_folder(service, location, display)
             else:
-                prefix = glob_prefix(location.name)
-                names = {blob.name: blob.size for blob in self._blobs(client, prefix)}
-                matches = match_pattern(location.name, names)
+                sizes = {blob.name: blob.size for blob in self._blobs(service, location, glob_prefix(location.name))}
+                matches = match_pattern(location.name, sizes)
                 if not matches:
                     raise not_found(display, " (no file matches it)")
                 for name in matches:
-                    yield self._found(location.url(name), names[name])
+                    yield self._found(location.url(name), sizes[name])
 
-    def _blobs(self, client, prefix: str):
-        return [b for b in client.list_blobs(name_starts_with=prefix or None, include=["metadata"])
-                if not _is_folder_marker(b)]
+    @staticmethod
+    def _blobs(service: BlobService, location: BlobLocation, prefix: str):
+        return [blob for blob in service.list_blobs(location.container, prefix) if not blob.is_folder]
 
     def _found(self, url: str, size: int) -> Tuple[str, str, int]:
         self._sizes[url] = size
         return url, url, size
 
-    def _list_file(self, client, location: BlobLocation, display: str, check_files: bool):
+    def _list_file(self, service: BlobService, location: BlobLocation, display: str, check_files: bool):
         url = location.url(location.name)
         if not check_files:  # from_paths: files are not checked, as locally
             yield url, url, 0
             return
-        from azure.core.exceptions import ResourceNotFoundError
         try:
-            properties = client.get_blob_client(location.name).get_blob_properties()
-        except ResourceNotFoundError as exc:
+            blob = service.properties(location.container, location.name)
+        except ServiceError as exc:
             folder = location.name.rstrip("/") + "/"
-            if getattr(exc, "error_code", None) != "ContainerNotFound" and location.name and \
-                    next(iter(client.list_blobs(name_starts_with=folder, results_per_page=1)), None) is not None:
+            if exc.status == 404 and location.name and first_blob(service, location.container, folder) is not None:
                 raise wrong_kind(display, "is a directory; use {'folder': ...} for folders") from None
             raise
-        if properties.metadata.get("hdi_isfolder", "").lower() == "true":
+        if blob.is_folder:
             raise wrong_kind(display, "is a directory; use {'folder': ...} for folders")
-        yield self._found(url, properties.size)
+        yield self._found(url, blob.size)
 
-    def _list_folder(self, client, location: BlobLocation, display: str):
+    def _list_folder(self, service: BlobService, location: BlobLocation, display: str):
         prefix = location.name.rstrip("/") + "/" if location.name.strip("/") else ""
-        blobs = self._blobs(client, prefix)
+        blobs = self._blobs(service, location, prefix)
         if not blobs:
-            if location.name and client.get_blob_client(location.name.rstrip("/")).exists():
+            if location.name.strip("/") and self._is_blob(service, location.container, location.name.rstrip("/")):
                 raise wrong_kind(display, "is not a directory; use {'file': ...} for files")
             raise not_found(display)
         for blob in blobs:  # the service lists names in byte order
             yield self._found(location.url(blob.name), blob.size)
 
+    @staticmethod
+    def _is_blob(service: BlobService, container: str, name: str) -> bool:
+        try:
+            service.properties(container, name)
+            return True
+        except ServiceError as exc:
+            if exc.status == 404:
+                return False
+            raise
+
     # -- reading
     def _download(self, url: str, start: int, end: Optional[int]) -> bytes:
         location = parse_url(url)
-        client, _ = self._container(location)
+        service, _ = self._service(location)
         with self._errors(location, url):
-            blob = client.get_blob_client(location.name)
-            if end is None:
-                return blob.download_blob(offset=start or None, max_concurrency=4).readall()
-            if end <= start:
+            if start == 0 and end is None and self.size(url) > PART_SIZE * 2:  # big: several connections at once
+                return service.download_in_parts(location.container, location.name, self.size(url), PART_SIZE,
+                                                 PART_THREADS)
+            if end is not None and end <= start:
                 return b""
-            return blob.download_blob(offset=start, length=end - start).readall()
+            return service.download(location.container, location.name, start, end)
 
     def size(self, url: str) -> int:
         if url not in self._sizes:
             location = parse_url(url)
-            client, _ = self._container(location)
+            service, _ = self._service(location)
             with self._errors(location, url):
-                self._sizes[url] = client.get_blob_client(location.name).get_blob_properties().size
+                self._sizes[url] = service.properties(location.container, location.name).size
         return self._sizes[url]
 
     def parquet_scan_args(self, url: str) -> Tuple[str, Dict[str, Any]]:
         """polars.scan_parquet's source and keyword arguments for its own Azure reader."""
         location = parse_url(url)
-        _, access = self._container(location)
+        _, access = self._service(location)
         return f"az://{location.container}/{location.name}", {
             "storage_options": dict(access.polars_options),
             "credential_provider": access.credential_provider,

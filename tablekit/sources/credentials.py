@@ -14,7 +14,6 @@ location, auth_dict) are accepted and ignored here.
 """
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any, Dict, Iterable, Mapping, Optional
 
@@ -112,26 +111,3 @@ def first_set(environ: Mapping[str, str], names: Iterable[str]) -> Optional[str]
             return environ[name]
     return None
 
-
-class RedactingFilter(logging.Filter):
-    """Scrubs secrets from the records of a logger (urllib3 logs request URLs, SAS token included)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        cleaned = redact(message)
-        if cleaned != message:
-            record.msg, record.args = cleaned, ()
-        return True
-
-
-# loggers of the HTTP stacks tablekit drives that write request URLs as they are
-URL_LOGGERS = ("urllib3.connectionpool",)
-_FILTER = RedactingFilter()
-
-
-def redact_http_logs() -> None:
-    """Make the HTTP libraries' loggers scrub secrets (idempotent)."""
-    for name in URL_LOGGERS:
-        logger = logging.getLogger(name)
-        if _FILTER not in logger.filters:
-            logger.addFilter(_FILTER)
