@@ -258,3 +258,21 @@ def test_multi_line_records_keep_a_file_whole(client, big_csv):
     table = _blocked_table(big_csv, extra="      support_multi_line: true\n")
     assert table.to_dask_dataframe().npartitions == 2
     pd.testing.assert_frame_equal(_computed(table), table.to_pandas_dataframe())
+
+
+def test_files_on_a_web_server_are_read_by_the_workers(client, http_server):
+    """The workers fetch the bytes themselves (only the file list and the types are sent to them)."""
+    tables = [
+        mltable.from_parquet_files([{"file": f"{http_server.url}/parquet/rowgroups.parquet"}]).filter("col('id') > 2"),
+        mltable.from_delimited_files([{"file": f"{http_server.url}/transform/parts/p{i}.csv"} for i in range(3)])
+        .take_random_sample(0.5, seed=1),
+        mltable.from_json_lines_files([{"file": f"{http_server.url}/jsonl/multi/p{i}.jsonl"} for i in (1, 2)]),
+    ]
+    for table in tables:
+        pd.testing.assert_frame_equal(_computed(table), table.to_pandas_dataframe())
+
+
+def test_files_in_azure_blob_storage_are_read_by_the_workers(client, azurite_env, wasbs_data):
+    table = mltable.from_parquet_files([{"file": f"{wasbs_data}/parquet/rowgroups.parquet"}]).take_random_sample(
+        0.6, seed=2)
+    pd.testing.assert_frame_equal(_computed(table), table.to_pandas_dataframe())
