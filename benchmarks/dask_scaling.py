@@ -138,7 +138,8 @@ def main(argv=None) -> int:
     print(f"\nto_dask_dataframe() on {paths['parquet_dir']} ({args.rows:,} rows, 16 files), "
           f"{os.cpu_count()} cores, polars threads per worker: {args.polars_threads}; "
           f"median of {args.rounds} round(s), seconds")
-    header = f"{'workload':<36}{'rows':>10}{'in-process':>12}" + "".join(f"{f'{w} worker(s)':>14}" for w in worker_counts)
+    header = f"{'workload':<36}{'rows':>10}{'in-process':>12}"
+    header += "".join(f"{f'{w} worker(s)':>14}" for w in worker_counts)
     if worker_counts[:2] == [1, 2]:
         header += f"{'1 -> 2 speed-up':>17}"
     print(header)

@@ -18,6 +18,8 @@ import pytest
 import tablekit as mltable
 from tablekit.errors import UserErrorException
 
+from tests.servers import ACCOUNT_KEY
+
 distributed = pytest.importorskip("distributed")
 
 ROWS_PER_FILE = 120
@@ -77,7 +79,8 @@ PLANS = {
     "keep_columns": lambda t: t.keep_columns(["id", "category", "count"]),
     "drop_columns": lambda t: t.drop_columns(["flag"]),
     "filter_keep": lambda t: t.filter("col('flag')").keep_columns(["id", "x"]),
-    "convert": lambda t: t.convert_column_types({"id": mltable.DataType.to_float(), "count": mltable.DataType.to_string()}),
+    "convert": lambda t: t.convert_column_types({"id": mltable.DataType.to_float(),
+                                                 "count": mltable.DataType.to_string()}),
     "sample": lambda t: t.take_random_sample(0.3, seed=7),
     "filter_sample": lambda t: t.filter("col('x') < 0.8").take_random_sample(0.5, seed=3),
     "split": lambda t: t.random_split(0.4, seed=11)[1],
@@ -171,7 +174,8 @@ def test_parquet_files_with_different_columns_and_types(client, tmp_path):
     pq.write_table(pa.table({"a": pa.array([3, None], pa.int64()), "c": [1.5, 2.5]}), tmp_path / "2.parquet")
     table = mltable.from_parquet_files([{"folder": str(tmp_path)}])
     pd.testing.assert_frame_equal(_computed(table), table.to_pandas_dataframe())
-    pd.testing.assert_frame_equal(_computed(table.filter("col('a') > 1")), table.filter("col('a') > 1").to_pandas_dataframe())
+    filtered = table.filter("col('a') > 1")
+    pd.testing.assert_frame_equal(_computed(filtered), filtered.to_pandas_dataframe())
 
 
 def test_csv_header_modes(client, tmp_path):
@@ -272,7 +276,11 @@ def test_files_on_a_web_server_are_read_by_the_workers(client, http_server):
         pd.testing.assert_frame_equal(_computed(table), table.to_pandas_dataframe())
 
 
-def test_files_in_azure_blob_storage_are_read_by_the_workers(client, azurite_env, wasbs_data):
+def test_files_in_azure_blob_storage_are_read_by_the_workers(client, azurite_env, wasbs_data, abfss_data):
     table = mltable.from_parquet_files([{"file": f"{wasbs_data}/parquet/rowgroups.parquet"}]).take_random_sample(
         0.6, seed=2)
+    pd.testing.assert_frame_equal(_computed(table), table.to_pandas_dataframe())
+    options = {"account_key": ACCOUNT_KEY, "blob_endpoint": azurite_env.blob_endpoint}
+    table = mltable.from_delimited_files([{"pattern": f"{abfss_data}/transform/parts/*.csv"}],
+                                         storage_options=options).filter("col('id') > 1")
     pd.testing.assert_frame_equal(_computed(table), table.to_pandas_dataframe())

@@ -32,13 +32,13 @@ import polars as pl
 from tablekit.engine import delimited, jsonl, parquet, sample
 from tablekit.engine.execute import STEPS, apply_take, execute
 from tablekit.engine.scan import (PARTITION, _finish, concat_frames, csv_projection, empty_as_string, infer_from_heads,
-                                  named_files, parquet_read, run_scan, select_files, selected_partitions,
+                                  named_files, parquet_read, run_scan, scan_inputs, select_files, selected_partitions,
                                   tagged_json_frame, typed_file_frame)
 from tablekit.errors import ErrorCode, data_error
 from tablekit.optimizer import optimize
-from tablekit.plan.nodes import (PhysicalPlan, Plan, ReadDelimited, ReadJsonLines, ReadParquet, Sample, Scan, Skip, Step, Take,
-                                 TakeRandomSample)
-from tablekit.sources import SourceFile, resolve_paths
+from tablekit.plan.nodes import (PhysicalPlan, Plan, ReadDelimited, ReadJsonLines, ReadParquet, Sample, Scan, Skip,
+                                 Step, Take, TakeRandomSample)
+from tablekit.sources import SourceFile
 
 JSON_HEAD_LINES = 1000  # lines of each JSON-lines file its columns and types are read from
 GLOBAL_STEPS = (Take, Skip)  # steps whose result depends on the rows of other parts
@@ -102,7 +102,7 @@ def make_parts(plan: Plan) -> Parts:
         steps = (Sample(upper, lower, seed),) + steps
     physical = replace(physical, scan=scan, steps=steps)
     cut = isinstance(scan.read, PART_READS) and _part_readers_cover(scan)
-    files = tuple(resolve_paths(physical.paths, physical.base_dir)) if cut else ()
+    files = tuple(scan_inputs(physical)) if cut else ()  # listed as the engine lists them
     parts = Parts(scan=scan, stages=(steps,), global_steps=(), files=files, partitions=(), ranges=(), schema={},
                   arrow_types={}, physical=physical)  # cut into stages by _staged, once the parts are known
     read = scan.read
