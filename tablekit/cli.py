@@ -18,6 +18,7 @@ from typing import List, Optional, Sequence
 
 import tablekit
 from tablekit.errors import MLTableError
+from tablekit.sources.registry import scheme_of
 
 FORMATS = {  # extension -> format
     ".csv": "csv", ".tsv": "tsv", ".tab": "tsv",
@@ -55,8 +56,28 @@ def _folder_files(folder: str) -> List[str]:
     return [os.path.join(root, name) for root, _, names in os.walk(folder) for name in names]
 
 
+def _is_remote(path: str) -> bool:
+    return path.startswith("azureml:") or scheme_of(path) not in ("", "file")
+
+
+def _remote_entry(path: str, given_format: Optional[str]):
+    """({kind: uri}, format) for a remote file or pattern; (None, 'mltable') for what only load() opens.
+
+    Remote folders cannot be listed to guess a format, so a URI without a data file extension is
+    taken to be an MLTable folder or a registered asset (``azureml:name:version``).
+    """
+    fmt = given_format or FORMATS.get(os.path.splitext(path.rstrip("/"))[1].lower())
+    if fmt is None or fmt == "mltable":
+        return None, "mltable"
+    if any(c in path for c in GLOB_CHARACTERS):
+        return {"pattern": path}, fmt
+    return ({"folder": path} if path.endswith("/") else {"file": path}), fmt
+
+
 def _path_entry(path: str, given_format: Optional[str]):
     """({kind: path}, format) for a file, folder or pattern."""
+    if _is_remote(path):
+        return _remote_entry(path, given_format)
     if any(c in path for c in GLOB_CHARACTERS):
         kind = "pattern"
         names = glob.glob(path, recursive=True)
@@ -74,13 +95,11 @@ def _path_entry(path: str, given_format: Optional[str]):
 
 def open_table(args: argparse.Namespace) -> "tablekit.MLTable":
     path = args.table
-    if args.format == "mltable" or (args.format is None and _is_mltable(path)):
-        load = getattr(tablekit, "load", None)
-        if load is None:
-            raise CommandError("this tablekit cannot load MLTable folders")
-        table = load(path)
+    entry, fmt = (None, "mltable") if args.format == "mltable" or (
+        args.format is None and not _is_remote(path) and _is_mltable(path)) else _path_entry(path, args.format)
+    if fmt == "mltable":
+        table = tablekit.load(path)
     else:
-        entry, fmt = _path_entry(path, args.format)
         if fmt in ("csv", "tsv"):
             delimiter = args.delimiter or ("\t" if fmt == "tsv" else ",")
             table = tablekit.from_delimited_files([entry], delimiter=delimiter, header=args.header,

@@ -211,3 +211,19 @@ def test_progress_only_when_asked_off_a_terminal(data):
     env = dict(os.environ, TABLEKIT_PROGRESS="1")
     assert tablekit("count", data / "sales.csv", "--no-progress", env=env).stderr == ""
     assert "1/1 files" in tablekit("count", data / "sales.csv", env=env).stderr
+
+
+def test_reads_datastore_uris_and_registered_assets(data, ok, failed, tmp_path, monkeypatch):
+    monkeypatch.setenv("TABLEKIT_HOME", str(tmp_path / "home"))
+    workspace = mltable.Workspace()
+    store = workspace.get_default_datastore()
+    store.upload(str(data), target_path="cli", show_progress=False)
+    uri = "azureml://datastores/workspaceblobstore/paths/cli"
+    assert ok("count", f"{uri}/sales.csv").strip() == str(ROWS)
+    assert ok("count", f"{uri}/pq/*.parquet").strip() == "200"
+    mltable.from_json_lines_files([{"file": str(data / "events.jsonl")}]).take(7).save(
+        str(tmp_path / "events_table"), colocated=True)
+    workspace.register_asset("events", str(tmp_path / "events_table"))
+    assert ok("count", "azureml:events:1").strip() == "7"
+    assert "kind" in ok("schema", "azureml:events@latest")
+    failed(1, "count", "azureml:nothing:1")
