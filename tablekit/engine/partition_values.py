@@ -25,6 +25,7 @@ import polars as pl
 
 from tablekit.errors import ErrorCode, ExecutionError, MLTableError, data_error
 from tablekit.expr import compile_filter, parse_filter, referenced_columns
+from tablekit.expr.runtime import TRANSFORMATION_UNEXPECTED
 from tablekit.plan.nodes import ExtractPartitionFormat, Scan
 from tablekit.plan.partition_format import INVALID_DATE, NO_MATCH, PathValues, parse_partition_format
 from tablekit.sources import SourceFile
@@ -32,7 +33,6 @@ from tablekit.sources import SourceFile
 ERRORS = "__tablekit_partition_errors"  # hidden: JSON description of the row's partition error values
 STREAM_COLUMN = "Path"  # the column of file paths that a partition format opening a plan reads
 NO_PATH = "StringOrStreamInfoRequired"  # mltable's error value when path_column names another column
-TRANSFORMATION_UNEXPECTED = "ScriptExecution.Transformation.Unexpected"
 DATETIME = pl.Datetime("ns")
 
 
@@ -42,9 +42,10 @@ def _clash(name: str, partition_format: str):
                       f"'{partition_format}' names a column the table already has.")
 
 
-def _describe(file: SourceFile, partition_format: str, reason: str, columns: Iterable[str]) -> str:
-    return json.dumps({"path": file.display, "format": partition_format, "reason": reason,
-                       "columns": sorted(columns)})
+def _describe(path: str, partition_format: str, reason: str, columns: Iterable[str], **details) -> str:
+    """An ERRORS value: why these columns hold error values for the rows of this path."""
+    return json.dumps({"path": path, "format": partition_format, "reason": reason, "columns": sorted(columns),
+                       **details})
 
 
 def _explain(description: str) -> str:
@@ -91,7 +92,7 @@ class FilePartitions:
                 if values.errors and step.ignore_errors:
                     self.dropped.add(index)
                 elif values.errors and error is None:
-                    error = _describe(file, found.text, values.reason, values.errors)
+                    error = _describe(file.display, found.text, values.reason, values.errors)
             self.values.append(row)
             self.errors.append(error)
 
@@ -136,9 +137,8 @@ class FilePartitions:
             for position in lost.arg_true():
                 index = indexes[position]
                 if self.errors[index] is None:
-                    self.errors[index] = json.dumps({
-                        "path": self.paths[index], "format": self.format_of[name], "reason": "ValueCastError",
-                        "columns": [name], "value": self.values[index][name]})
+                    self.errors[index] = _describe(self.paths[index], self.format_of[name], "ValueCastError",
+                                                   [name], value=self.values[index][name])
         return typed
 
     def constants(self, index: int, with_errors: bool) -> Tuple[Tuple[str, object, pl.DataType], ...]:
@@ -243,8 +243,7 @@ def extract_after_read(frame: pl.DataFrame, step: ExtractPartitionFormat, hidden
         return frame
     if step.ignore_errors:
         return frame.filter(~paths.is_in(list(failed)))
-    described = {p: json.dumps({"path": p, "format": found.text, "reason": by_path[p].reason,
-                                "columns": sorted(by_path[p].errors)}) for p in failed}
+    described = {p: _describe(p, found.text, by_path[p].reason, by_path[p].errors) for p in failed}
     errors = pl.lit(paths.replace_strict(described, default=None, return_dtype=pl.String))
     if ERRORS in frame.columns:  # a row's first error is the one reported
         errors = pl.coalesce(pl.col(ERRORS), errors)

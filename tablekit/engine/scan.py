@@ -116,6 +116,11 @@ def csv_projection(scan: Scan, chosen) -> Optional[Dict[str, str]]:
     return {f"c{i}": name for i, name in enumerate(names) if name in wanted}
 
 
+def projected_positions(projection: Optional[Dict[str, str]]) -> Optional[List[int]]:
+    """The column positions a csv_projection reads (None: all)."""
+    return sorted(int(c[1:]) for c in projection) if projection else None
+
+
 def _typed_single_file(scan: Scan, chosen, projection) -> Optional[pl.DataFrame]:
     """Fast path for a full read of one UTF-8 file: infer from its first rows, then let polars
     parse the number columns directly.  None when it does not apply or the file needs care."""
@@ -126,7 +131,7 @@ def _typed_single_file(scan: Scan, chosen, projection) -> Optional[pl.DataFrame]
             or options.encoding not in ("utf8", "ascii") or len(options.delimiter[:1].encode()) != 1):
         return None
     index, file = chosen[0]
-    positions = sorted(int(c[1:]) for c in projection) if projection else None
+    positions = projected_positions(projection)
     head = delimited.read_raw(file, index, options, spec.sample_size + 1, positions)
     if projection:
         head_frame, = delimited.projected_frames([head], options.header, projection)
@@ -176,7 +181,7 @@ def _strings_then_typed(scan: Scan, files, chosen, projection, progress: Progres
     max_lines = None
     if scan.limit is not None and scan.predicate is None:
         max_lines = max(scan.limit, sample_size) + 1  # + a header line; inference still sees its sample
-    positions = sorted(int(c[1:]) for c in projection) if projection else None
+    positions = projected_positions(projection)
     raws = []
     rows = 0
     if max_lines is None:
@@ -229,7 +234,7 @@ def files_to_open(scan: Scan, files, partitions: Optional[FilePartitions] = None
         return surviving_files(scan, partitions, kept)
     chosen = [(index, files[index]) for index in kept]
     projection = csv_projection(scan, chosen)
-    positions = sorted(int(c[1:]) for c in projection) if projection else None
+    positions = projected_positions(projection)
     raws = _sample_raws(scan, chosen, positions, SILENT)
     survivors = delimited_survivors(scan, chosen, projection, partitions, raws)
     return sorted(survivors | {raw.file_index for raw in raws})
@@ -293,7 +298,7 @@ def delimited_survivors(scan: Scan, chosen, projection, partitions: FilePartitio
 
 def _pruned_strings_then_typed(scan: Scan, files, chosen, projection, progress: Progress,
                                partitions: FilePartitions) -> pl.DataFrame:
-    positions = sorted(int(c[1:]) for c in projection) if projection else None
+    positions = projected_positions(projection)
     raws = _sample_raws(scan, chosen, positions, progress)
     survivors = delimited_survivors(scan, chosen, projection, partitions, raws)
     read = {raw.file_index for raw in raws}
