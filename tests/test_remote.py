@@ -305,3 +305,23 @@ def test_development_storage_and_sas_tokens():
     assert anonymous.credential is None and anonymous.polars_options["skip_signature"] == "true"
     assert repr(mltable.from_paths([{"file": "abfss://c@acct.dfs.core.windows.net/x"}],
                                    storage_options={"sas_token": WRONG_SAS})._plan).count(WRONG_SIG) == 0
+
+
+def test_a_blob_url_with_a_sas_token_reads_over_http(azurite, no_azure_env):
+    """A blob's https URL with a SAS token in its query: read as a web file, the signature never shown."""
+    from datetime import datetime, timedelta, timezone
+
+    from azure.storage.blob import ContainerSasPermissions, generate_container_sas
+
+    sas = generate_container_sas(ACCOUNT, CONTAINER, account_key=ACCOUNT_KEY,
+                                 permission=ContainerSasPermissions(read=True),
+                                 expiry=datetime.now(timezone.utc) + timedelta(hours=1))
+    blob = f"{azurite.blob_endpoint}/{CONTAINER}/{DATA_PREFIX}"
+    for name, read in (("parquet/types.parquet", mltable.from_parquet_files),
+                       ("transform/thirty.csv", mltable.from_delimited_files)):
+        remote = read([{"file": f"{blob}/{name}?{sas}"}]).to_pandas_dataframe()
+        pd.testing.assert_frame_equal(remote, read([{"file": str(DATA / name)}]).to_pandas_dataframe())
+    signature = sas.split("sig=")[1].split("&")[0]
+    error = materialize_error(mltable.from_parquet_files([{"file": f"{blob}/parquet/types.parquet?{WRONG_SAS}"}]))
+    assert error.error_code == ErrorCode.AUTHENTICATION
+    assert WRONG_SIG not in str(error) and signature not in str(error) and "sig=***" in error.message

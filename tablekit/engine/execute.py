@@ -17,6 +17,7 @@ from tablekit.plan.nodes import (ColumnPattern, ConvertColumnTypes, DropColumns,
                                  KeepColumns, PhysicalPlan, Sample, SelectPartitions, Skip, Take, TakeRandomSample,
                                  column_tuple, select_columns)
 from tablekit.progress import SILENT, Progress
+from tablekit.sources.remote import native_reader_errors
 
 
 def _data_columns(frame: pl.DataFrame):
@@ -147,7 +148,8 @@ def untyped_null_columns(frame: pl.DataFrame) -> pl.DataFrame:
 def execute(plan: PhysicalPlan, progress: Progress = SILENT) -> Result:
     files = scan_inputs(plan)
     progress.start(len(files), sum(f.size for f in files))
-    scanned = run_scan(plan.scan, files, progress)
+    with native_reader_errors():  # remote parquet read by polars: its errors as mltable's, without secrets
+        scanned = run_scan(plan.scan, files, progress)
     frame = scanned.frame
     for step in plan.steps:
         frame = STEPS[type(step)](frame, step)

@@ -22,7 +22,7 @@ from tablekit.plan.nodes import ListFiles, PhysicalPlan, ReadDelimited, ReadDelt
 from tablekit.plan.partition_format import parse_partition_format
 from tablekit.progress import SILENT, Progress
 from tablekit.sources import SourceFile, resolve_paths
-from tablekit.sources.registry import prefetch
+from tablekit.sources.registry import is_remote, prefetch
 
 PARTITION = "__tablekit_partition"
 HIDDEN = (PARTITION, ERRORS)  # columns the engine carries along that are not the table's
@@ -397,8 +397,10 @@ def scan_layouts(scan: Scan, layouts, every=None, failing: bool = False,
     if rows is not None:
         lazy = lazy.filter(rows)
     lazy = _finish(lazy, scan, pl.col(ERRORS).is_not_null() if failing else None)  # polars pushes these down
-    # the streaming engine keeps memory to a few row groups when most rows are dropped while reading
-    frame = lazy.collect(engine="streaming") if scan.sample is not None else lazy.collect()
+    # the streaming engine keeps memory to a few row groups when most rows are dropped while reading;
+    # remote files it would fetch one after the other: the in-memory engine fetches them at once
+    streaming = scan.sample is not None and not any(is_remote(layout.file) for layout in layouts)
+    frame = lazy.collect(engine="streaming") if streaming else lazy.collect()
     if failing:
         check_read(frame)
     return ScanResult(frame, parquet.arrow_types(layouts))

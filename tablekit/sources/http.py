@@ -91,6 +91,9 @@ class HttpConnection(RemoteConnection):
                 return data[start:end]
         return data
 
-    def parquet_scan_args(self, url: str) -> Tuple[str, Dict[str, Any]]:
-        """polars.scan_parquet's source and keyword arguments for its own HTTP reader."""
+    def parquet_scan_args(self, url: str) -> Tuple[Any, Dict[str, Any]]:
+        """polars.scan_parquet's source and keyword arguments: the URL for polars' own HTTP reader,
+        or, for a URL with a query (a SAS token...), which that reader rewrites, the file's bytes."""
+        if urllib.parse.urlsplit(url).query:
+            return self.read_bytes(url), {"glob": False}
         return request_url(url), {"glob": False}

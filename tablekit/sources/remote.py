@@ -14,6 +14,7 @@ import io
 import posixpath
 import re
 import threading
+from contextlib import contextmanager
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Dict, Iterable, List, Optional, Tuple
@@ -313,3 +314,28 @@ def join_url(base: str, relative: str) -> str:
     authority, _, folder = path.partition("/")
     joined = posixpath.normpath(posixpath.join("/" + folder, relative))
     return f"{root}://{authority}{joined}" + ("/" if relative.endswith("/") else "")
+
+
+@contextmanager
+def native_reader_errors():
+    """Errors of polars' own object-store reader (remote parquet) as mltable's, secrets removed.
+
+    polars raises OSError('object-store error: ...') with the request URL in it,
+    SAS token included; anything else passes through unchanged.
+    """
+    try:
+        yield
+    except OSError as exc:
+        text = str(exc)
+        if "object-store error" not in text and "object_store" not in text:
+            raise
+        detail = redact(text.splitlines()[0] if text else type(exc).__name__)
+        status = re.search(r"status code: (\d{3})", text)
+        if status and status.group(1) in ("401", "403"):
+            raise data_error(ErrorCode.AUTHENTICATION, f"Authentication failed when trying to access the stream: "
+                                                       f"{detail}. Make sure you have correct permissions set up.") from None
+        if status and status.group(1) == "404":
+            raise data_error(ErrorCode.NOT_FOUND, f"The requested stream was not found: {detail}") from None
+        if status is None and re.search(r"(?i)connect|dns|timed? ?out", text):
+            raise data_error(ErrorCode.CONNECTION_FAILURE, f"Could not connect to the storage: {detail}") from None
+        raise data_error(ErrorCode.STREAM_UNEXPECTED, f"Got unexpected error reading remote data: {detail}") from None
