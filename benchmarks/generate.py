@@ -6,6 +6,9 @@ Writes, under ``<out>/rows_<N>/``:
 * ``data.csv``          -- N rows, header row, 8 columns (~0.85 GB at N=10M)
 * ``parquet/part-XX.parquet`` -- the same N rows as 16 snappy parquet files
 * ``data.jsonl``        -- the first min(N, --json-rows) rows as JSON lines
+* ``hive/key=K/part.parquet`` -- the same N rows in 100 hive partitions
+                           (K = 0..99, rows id*100//N == K), the key only in
+                           the folder name, as hive layouts store it
 * ``manifest.json``     -- parameters + file sizes; if it matches, generation
                            is skipped (use --force to regenerate)
 
@@ -48,6 +51,7 @@ import time
 
 GENERATOR_VERSION = 3
 N_PARQUET_FILES = 16
+N_HIVE_PARTITIONS = 100
 DEFAULT_ROWS = 10_000_000
 DEFAULT_JSON_ROWS = 2_000_000
 DEFAULT_SEED = 42
@@ -78,6 +82,9 @@ def paths_for(out: str, rows: int) -> dict:
         "parquet_dir": os.path.join(d, "parquet"),
         "parquet_pattern": os.path.join(d, "parquet", "*.parquet"),
         "jsonl": os.path.join(d, "data.jsonl"),
+        "hive_dir": os.path.join(d, "hive"),
+        "hive_pattern": os.path.join(d, "hive", "*", "*.parquet"),
+        "hive_manifest": os.path.join(d, "hive.json"),
         "manifest": os.path.join(d, "manifest.json"),
     }
 
@@ -148,6 +155,57 @@ def make_chunk(seed: int, chunk: int, start: int, size: int):
     return df
 
 
+def hive_up_to_date(p: dict, rows: int) -> bool:
+    try:
+        with open(p["hive_manifest"]) as f:
+            man = json.load(f)
+    except (OSError, ValueError):
+        return False
+    return man.get("rows") == rows and man.get("partitions") == N_HIVE_PARTITIONS and all(
+        os.path.isfile(os.path.join(p["dir"], rel)) and os.path.getsize(os.path.join(p["dir"], rel)) == size
+        for rel, size in man.get("files", {}).items()) and len(man.get("files", {})) == N_HIVE_PARTITIONS
+
+
+def write_hive(p: dict, rows: int, log) -> None:
+    """hive/key=K/part.parquet from the parquet parts: row ``id`` goes to K = id * 100 // rows.
+
+    Made from the finished parts (and kept in its own manifest, hive.json), so
+    data generated before the hive folder existed gains it without being
+    regenerated.  Ids ascend, so a partition's rows come from one or two
+    consecutive parts: its file stays open (a row group per part) until a
+    later key shows up.
+    """
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    if os.path.isdir(p["hive_dir"]):
+        shutil.rmtree(p["hive_dir"])
+    t0 = time.perf_counter()
+    writers = {}
+    for i in range(N_PARQUET_FILES):
+        table = pq.read_table(os.path.join(p["parquet_dir"], f"part-{i:02d}.parquet"))
+        keys = pc.divide(pc.multiply(table.column("id"), N_HIVE_PARTITIONS), rows)  # integer division
+        for key in pc.unique(keys).to_pylist():
+            if key not in writers:
+                folder = os.path.join(p["hive_dir"], f"key={key}")
+                os.makedirs(folder)
+                writers[key] = pq.ParquetWriter(os.path.join(folder, "part.parquet"), table.schema,
+                                                compression="snappy")
+            writers[key].write_table(table.filter(pc.equal(keys, key)))
+        for key in [k for k in writers if k < max(writers)]:  # no later part has rows of these keys
+            writers.pop(key).close()
+    for writer in writers.values():
+        writer.close()
+    files = {}
+    for key in range(N_HIVE_PARTITIONS):
+        rel = os.path.join("hive", f"key={key}", "part.parquet")
+        files[rel] = os.path.getsize(os.path.join(p["dir"], rel))
+    with open(p["hive_manifest"], "w") as f:
+        json.dump({"rows": rows, "partitions": N_HIVE_PARTITIONS, "files": files}, f, indent=2)
+    log(f"[generate] hive folder: {N_HIVE_PARTITIONS} partitions, {sum(files.values()) / 1e9:.3f} GB "
+        f"in {time.perf_counter() - t0:.1f}s")
+
+
 def _manifest_expected(rows: int, seed: int, json_rows: int) -> dict:
     return {
         "generator_version": GENERATOR_VERSION,
@@ -181,6 +239,8 @@ def generate(rows: int = DEFAULT_ROWS, out: str = DEFAULT_OUT,
     log = (lambda *a: None) if quiet else (lambda *a: print(*a, file=sys.stderr, flush=True))
     if not force and is_up_to_date(p, rows, seed, json_rows):
         log(f"[generate] {p['dir']} is up to date (manifest matches); skipping")
+        if not hive_up_to_date(p, rows):
+            write_hive(p, rows, log)
         return p
 
     if os.path.isdir(p["dir"]):
@@ -242,6 +302,7 @@ def generate(rows: int = DEFAULT_ROWS, out: str = DEFAULT_OUT,
         f"{files['data.csv'] / 1e9:.3f} GB, parquet "
         f"{sum(v for k, v in files.items() if k.startswith('parquet')) / 1e9:.3f} GB, "
         f"jsonl {files['data.jsonl'] / 1e9:.3f} GB (total {total / 1e9:.3f} GB)")
+    write_hive(p, rows, log)
     return p
 
 

@@ -50,11 +50,15 @@ WORKLOADS = {
     "W5": "CSV take(1000)",
     "W6": "parquet take_random_sample(0.01, seed=1)",
     "W7": "JSON lines full",
+    "W8": "hive parquet, 100 partitions: filter on the partition column (3 kept)",
 }
 FILTER_EXPR = "col('x') > 0.9 and col('category') == 'c7'"
 SAMPLE_P = 0.01
 SAMPLE_SEED = 1
 TAKE_N = 1000
+HIVE_FORMAT = "/key={key}/"  # W8: the hive folder's partition column, a string in mltable
+HIVE_KEYS = (7, 42, 93)
+HIVE_FILTER = " or ".join(f"col('key') == '{k}'" for k in HIVE_KEYS)
 
 # Per-engine notes where the peer is not a 1:1 equivalent (printed + saved).
 NOTES = {
@@ -66,6 +70,8 @@ NOTES = {
     ("polars", "W6"): "scan_parquet.collect, then numpy Bernoulli mask (p=0.01, seed=1)",
     ("duckdb", "W6"): "USING SAMPLE 1% (bernoulli, 1)",
     ("duckdb", "W1"): "count -> pandas Int64 (nullable), day -> datetime64[us]",
+    ("polars", "W8"): "scan_parquet(hive_partitioning=True): key is an Int64 column, filter key in (7, 42, 93)",
+    ("pandas", "W8"): "read_parquet(filters=[key in ...]): key is a categorical column",
 }
 
 
@@ -85,6 +91,7 @@ def _mltable_api(mod, p):
     csv = [{"file": p["csv"]}]
     pq_paths = [{"pattern": p["parquet_pattern"]}]
     js = [{"file": p["jsonl"]}]
+    hive = [{"pattern": p["hive_pattern"]}]
     return {
         "W1": lambda: mod.from_delimited_files(csv).to_pandas_dataframe(),
         "W2": lambda: mod.from_delimited_files(csv).filter(FILTER_EXPR)
@@ -96,6 +103,8 @@ def _mltable_api(mod, p):
         "W6": lambda: mod.from_parquet_files(pq_paths)
         .take_random_sample(SAMPLE_P, seed=SAMPLE_SEED).to_pandas_dataframe(),
         "W7": lambda: mod.from_json_lines_files(js).to_pandas_dataframe(),
+        "W8": lambda: mod.from_parquet_files(hive).extract_columns_from_partition_format(HIVE_FORMAT)
+        .filter(HIVE_FILTER).to_pandas_dataframe(),
     }
 
 
@@ -131,6 +140,8 @@ def build_polars(p):
         "W5": lambda: pl.scan_csv(csv, try_parse_dates=True).head(TAKE_N).collect().to_pandas(),
         "W6": w6,
         "W7": lambda: pl.scan_ndjson(js).collect().to_pandas(),
+        "W8": lambda: pl.scan_parquet(p["hive_dir"], hive_partitioning=True)
+        .filter(pl.col("key").is_in(HIVE_KEYS)).collect().to_pandas(),
     }
 
 
@@ -154,6 +165,8 @@ def build_duckdb(p):
         "W5": q(f"SELECT * FROM {csv} LIMIT {TAKE_N}"),
         "W6": q(f"SELECT * FROM {pq} USING SAMPLE {SAMPLE_P * 100:g}% (bernoulli, {SAMPLE_SEED})"),
         "W7": q(f"SELECT * FROM {js}"),
+        "W8": q(f"SELECT * FROM read_parquet('{p['hive_pattern']}', hive_partitioning = true) "
+                f"WHERE key IN {HIVE_KEYS}"),
     }
 
 
@@ -183,6 +196,7 @@ def build_pandas(p):
         "W5": lambda: pd.read_csv(csv, nrows=TAKE_N, parse_dates=["day"]),
         "W6": w6,
         "W7": lambda: pd.read_json(js, lines=True),
+        "W8": lambda: pd.read_parquet(p["hive_dir"], filters=[("key", "in", list(HIVE_KEYS))]),
     }
 
 
@@ -225,6 +239,8 @@ def build_pyarrow(p):
         "W5": w5,
         "W6": w6,
         "W7": lambda: pajson.read_json(js).to_pandas(),
+        "W8": lambda: ds.dataset(p["hive_dir"], format="parquet", partitioning="hive")
+        .to_table(filter=pc.field("key").isin(list(HIVE_KEYS))).to_pandas(),
     }
 
 
