@@ -324,4 +324,4 @@ def test_a_blob_url_with_a_sas_token_reads_over_http(azurite, no_azure_env):
     signature = sas.split("sig=")[1].split("&")[0]
     error = materialize_error(mltable.from_parquet_files([{"file": f"{blob}/parquet/types.parquet?{WRONG_SAS}"}]))
     assert error.error_code == ErrorCode.AUTHENTICATION
-    assert WRONG_SIG not in str(error) and signature not in str(error) and "sig=***" in error.message
+    assert WRONG_SIG not in str(error) and signature not in str(error) and "***" in error.message
