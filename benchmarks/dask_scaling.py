@@ -16,7 +16,9 @@ Workloads (parquet folder: generate.py's 16 files, one row group each):
   D4  full compute(): every row sent to the client and concatenated
 
 Each worker's polars uses ``--polars-threads`` threads (default 1, so one
-worker is one core's worth of work); the reference uses every core.
+worker is one core's worth of work); the reference uses every core.  A
+control shows what the machine allows: 8 CPU-bound pure-Python tasks on the
+same clusters (no I/O, no tablekit); where it does not speed up, nothing can.
 
   .venv/bin/python benchmarks/dask_scaling.py                  # 10M rows, 3 rounds
   .venv/bin/python benchmarks/dask_scaling.py --rows 200000 --rounds 1 --workloads D1,D2
@@ -88,6 +90,20 @@ def _warm_up() -> None:
     importlib.import_module("tablekit")
 
 
+def _burn(task: int) -> int:
+    """The control's task: about a second of pure-Python arithmetic."""
+    total = 0
+    for k in range(6_000_000):
+        total += k * k % 7
+    return total
+
+
+def run_control(client) -> float:
+    start = time.perf_counter()
+    client.gather(client.map(_burn, range(8), pure=False))
+    return time.perf_counter() - start
+
+
 def _reference_in_child(pattern: str, workload: str) -> tuple:
     """to_pandas_dataframe() in a fresh process (as benchmarks/run.py measures it)."""
     code = ("import sys, json; sys.path.insert(0, %r); sys.path.insert(0, %r); import dask_scaling as d; "
@@ -95,6 +111,10 @@ def _reference_in_child(pattern: str, workload: str) -> tuple:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     seconds, rows = out.strip().splitlines()[-1].strip("[]").split(",")
     return float(seconds), int(rows)
+
+
+def _row(label: str, rows: str, reference: str, per_workers, speed_up: str) -> str:
+    return f"{label:<36}{rows:>10}{reference:>12}" + "".join(f"{cell:>14}" for cell in per_workers) + f"{speed_up:>17}"
 
 
 def main(argv=None) -> int:
@@ -116,6 +136,7 @@ def main(argv=None) -> int:
     pattern = paths["parquet_pattern"]
 
     times = {(w, name): [] for w in ["reference"] + worker_counts for name in workloads}
+    control = {w: [] for w in worker_counts}
     rows = {}
     for round_ in range(args.rounds):
         for name in workloads:
@@ -125,6 +146,7 @@ def main(argv=None) -> int:
             cluster, client = _cluster(workers, args.polars_threads)
             try:
                 run_dask(pattern, "D2")  # warm-up: first-use imports and caches on the workers
+                control[workers].append(run_control(client))
                 for name in workloads:
                     seconds, got = run_dask(pattern, name)
                     if got != rows[name]:
@@ -138,18 +160,17 @@ def main(argv=None) -> int:
     print(f"\nto_dask_dataframe() on {paths['parquet_dir']} ({args.rows:,} rows, 16 files), "
           f"{os.cpu_count()} cores, polars threads per worker: {args.polars_threads}; "
           f"median of {args.rounds} round(s), seconds")
-    header = f"{'workload':<36}{'rows':>10}{'in-process':>12}"
-    header += "".join(f"{f'{w} worker(s)':>14}" for w in worker_counts)
-    if worker_counts[:2] == [1, 2]:
-        header += f"{'1 -> 2 speed-up':>17}"
-    print(header)
+    speed_up = worker_counts[:2] == [1, 2]
+    print(_row("workload", "rows", "in-process", [f"{w} worker(s)" for w in worker_counts],
+               "1 -> 2 speed-up" if speed_up else ""))
     for name in workloads:
         median = {w: statistics.median(times[(w, name)]) for w in ["reference"] + worker_counts}
-        line = f"{name + ' ' + WORKLOADS[name]:<36}{rows[name]:>10,}{median['reference']:>12.2f}"
-        line += "".join(f"{median[w]:>14.2f}" for w in worker_counts)
-        if worker_counts[:2] == [1, 2]:
-            line += f"{median[1] / median[2]:>16.2f}x"
-        print(line)
+        print(_row(f"{name} {WORKLOADS[name]}", f"{rows[name]:,}", f"{median['reference']:.2f}",
+                   [f"{median[w]:.2f}" for w in worker_counts],
+                   f"{median[1] / median[2]:.2f}x" if speed_up else ""))
+    median = {w: statistics.median(control[w]) for w in worker_counts}
+    print(_row("control: 8 CPU-bound Python tasks", "", "", [f"{median[w]:.2f}" for w in worker_counts],
+               f"{median[1] / median[2]:.2f}x" if speed_up else ""))
     return 0
 
 
