@@ -284,3 +284,10 @@ def test_files_in_azure_blob_storage_are_read_by_the_workers(client, azurite_env
     table = mltable.from_delimited_files([{"pattern": f"{abfss_data}/transform/parts/*.csv"}],
                                          storage_options=options).filter("col('id') > 1")
     pd.testing.assert_frame_equal(_computed(table), table.to_pandas_dataframe())
+
+
+def test_parquet_sample_drawn_while_reading_with_path_column_and_take(client, data):
+    table = mltable.from_parquet_files([{"pattern": str(data / "parquet" / "*.parquet")}], include_path_column=True)
+    for plan in (table.take_random_sample(0.2, seed=9), table.keep_columns(["Path", "id"]).random_split(0.3, 4)[0],
+                 table.take_random_sample(0.5, seed=1).take(60)):
+        pd.testing.assert_frame_equal(_computed(plan), plan.to_pandas_dataframe())

@@ -33,7 +33,7 @@ from tablekit.engine import delimited, jsonl, parquet, sample
 from tablekit.engine.execute import STEPS, apply_take, execute
 from tablekit.engine.scan import (PARTITION, _finish, concat_frames, csv_projection, empty_as_string, infer_from_heads,
                                   named_files, parquet_read, run_scan, scan_inputs, select_files, selected_partitions,
-                                  tagged_json_frame, typed_file_frame)
+                                  tagged_json_frame, typed_file_frame, with_path)
 from tablekit.errors import ErrorCode, data_error
 from tablekit.optimizer import optimize
 from tablekit.plan.nodes import (PhysicalPlan, Plan, ReadDelimited, ReadJsonLines, ReadParquet, Sample, Scan, Skip,
@@ -96,8 +96,10 @@ def make_parts(plan: Plan) -> Parts:
     """The parts of a table, with the columns and types its whole-table read would have."""
     physical = optimize(plan)
     scan, steps = physical.scan, physical.steps
-    if scan.sample is not None:  # drawn while reading a whole table; a part draws it as its first step (which
-        seed, upper, lower = scan.sample  # needs the partition tags), and a row limit counting sampled rows goes
+    if scan.sample is not None and not isinstance(scan.read, ReadParquet):
+        # drawn while reading a whole table; a part of a text file draws it as its first step (which needs
+        # the partition tags), and a row limit counting the sampled rows goes (parquet parts draw it as read)
+        seed, upper, lower = scan.sample
         scan = replace(scan, sample=None, limit=None, tag_partitions=True)
         steps = (Sample(upper, lower, seed),) + steps
     physical = replace(physical, scan=scan, steps=steps)
@@ -258,15 +260,28 @@ def scan_part(parts: Parts, part: int) -> pl.DataFrame:
     if not parts.files:
         frame = _one_part_scan(parts).frame
     elif isinstance(read, ReadParquet):
-        lazy = parquet_read(replace(_whole(scan), partitions=(partition,)), parts.layouts)
-        if lazy is None:  # a file without row groups
-            lazy = pl.LazyFrame(schema=parts.schema)
-        return _finish(conform(lazy, parts, partition), scan).collect()
+        lazy = _parquet_part(parts, partition)
+        lazy = _finish(conform(lazy, parts, partition), scan)
+        # the streaming engine keeps memory to a fraction of the row group when the sample drops most rows
+        return lazy.collect(engine="streaming") if scan.sample is not None else lazy.collect()
     elif isinstance(read, ReadDelimited):
         frame = _delimited_part(parts, partition, parts.ranges[part])
     else:
         frame = run_scan(replace(_whole(scan), partitions=(partition,)), parts.files).frame
     return _finish(conform(frame, parts, partition), scan)
+
+
+def _parquet_part(parts: Parts, partition: int) -> pl.LazyFrame:
+    """A row group's rows (only those the sample keeps, when the scan draws one), lazily."""
+    scan = parts.scan
+    if scan.sample is None:
+        lazy = parquet_read(replace(_whole(scan), partitions=(partition,)), parts.layouts)
+    else:
+        lazy = None
+        for layout, _, lazy in parquet.row_group_scans(parts.layouts, (partition,), scan.sample, PARTITION):
+            if scan.read.include_path_column:
+                lazy = with_path(lazy, scan.read.path_column, layout.file.display)
+    return lazy if lazy is not None else pl.LazyFrame(schema=parts.schema)  # a file without row groups
 
 
 def _delimited_part(parts: Parts, index: int, byte_range: Optional[Tuple[int, int]]) -> pl.DataFrame:
