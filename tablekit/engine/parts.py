@@ -14,6 +14,9 @@ every part:
   is null, a narrower type widened) before anything else runs on them, as a
   whole-table read concatenates its files.
 
+A scan doing what the part readers do not (another field of ``Scan`` set),
+and any other read, is one part: the engine's whole-table scan.
+
 Each part then runs the engine's own code on its rows: the scan with the
 optimizer's column selection, predicate and row limit, then the steps.  The
 steps split into stages at the steps that need rows of other parts: take and
@@ -61,7 +64,7 @@ class DelimitedLayout:
 class Parts:
     """A table's parts and what each of them needs to run alone."""
 
-    scan: Scan                             # the optimized scan; sampling is left to the steps
+    scan: Scan                             # the optimized scan (text files: sampling left to the steps)
     stages: Tuple[Tuple[Step, ...], ...]   # steps each part runs alone, between the global steps
     global_steps: Tuple[Step, ...]         # take / skip (sampling), one between every two stages
     files: Tuple[SourceFile, ...]
