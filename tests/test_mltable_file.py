@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import tablekit as mltable
-from tablekit.errors import ErrorCode, UserErrorException
+from tablekit.errors import ErrorCode, MLTableError, UserErrorException
 
 DATA = Path(__file__).resolve().parent / "data"
 THIRTY = str(DATA / "transform" / "thirty.csv")
@@ -65,8 +65,8 @@ def _build(read, steps, split):
 def _data(table):
     try:
         return table.to_pandas_dataframe()
-    except UserErrorException as exc:
-        return ("error", exc.error_code)
+    except MLTableError as exc:
+        return ("error", type(exc).__name__, exc.error_code)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -188,3 +188,14 @@ def test_load_is_lazy_about_data(tmp_path):
     with pytest.raises(UserErrorException) as info:
         table.to_pandas_dataframe()
     assert info.value.error_code == ErrorCode.NOT_FOUND
+
+
+def test_metadata_and_paths_with_any_characters_round_trip(tmp_path):
+    odd = "line\x85break\u2028sep é \t tab \"quote\" 'single' #hash: colon"
+    table = mltable.from_delimited_files([{"file": THIRTY}]).take(1)
+    table.metadata.add("note", odd)
+    table.metadata.add(odd, [odd, 1])
+    table.save(str(tmp_path))
+    loaded = mltable.load(str(tmp_path))
+    assert loaded.metadata.get("note") == odd and loaded.metadata.get(odd) == [odd, 1]
+    assert "\\x85" in (tmp_path / "MLTable").read_text()  # escaped, as mltable writes non-ASCII

@@ -122,4 +122,5 @@ def plan_to_dict(plan: Plan, traits: dict | None = None, metadata: dict | None =
 
 
 def dump(data: Dict[str, Any]) -> str:
-    return yaml.safe_dump(data, sort_keys=True, default_flow_style=False, allow_unicode=True)
+    # non-ASCII escaped, as mltable writes it (raw, a NEL character would read back as a line break)
+    return yaml.safe_dump(data, sort_keys=True, default_flow_style=False, allow_unicode=False)
