@@ -43,6 +43,7 @@ case "${1:-}" in
         ;;
     test-pandas3)
         # The same suite under pandas 3 (docs/pandas3.md), in its own venv.
+        setup
         shift
         if [ ! -x .venv-pandas3/bin/python ]; then
             "$PYTHON" -m venv .venv-pandas3
