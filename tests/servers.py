@@ -12,7 +12,9 @@ A server that cannot start raises: the tests that need it fail, never skip.
 """
 from __future__ import annotations
 
+import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -30,6 +32,17 @@ ACCOUNT_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1
 START_TIMEOUT = 90  # seconds; Azurite takes several on a busy 2-core machine
 
 
+def _die_with_parent() -> None:
+    """In the server's process: get SIGTERM when the process that started it dies, however it dies
+    (a killed test run must not leave servers behind).  Linux only; elsewhere a no-op."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -45,7 +58,7 @@ class Server:
         self.port = port
         self._log = open(log, "wb")
         self.process = subprocess.Popen(command, stdout=self._log, stderr=subprocess.STDOUT, cwd=REPO,
-                                        start_new_session=True)
+                                        start_new_session=True, preexec_fn=_die_with_parent)
 
     @property
     def url(self) -> str:
@@ -136,6 +149,37 @@ class HttpFileServer(Server):
         super().__init__([sys.executable, "-m", "tests.http_file_server", str(root), str(port)], port,
                          workdir / f"http-{port}.log")
         self.wait_until_answering("/forbidden/ping")
+
+
+class FaultProxyServer(Server):
+    """tests/fault_proxy.py in front of ``upstream`` (a server's URL): faults armed with ``inject``."""
+
+    name = "fault proxy"
+
+    def __init__(self, upstream: str, workdir: Path):
+        port = free_port()
+        super().__init__([sys.executable, "-m", "tests.fault_proxy", upstream, str(port)], port,
+                         workdir / f"fault-proxy-{port}.log")
+        self.wait_until_answering("/__faults__")
+
+    def inject(self, kind: str, **fault) -> dict:
+        """Arm a fault (see tests/fault_proxy.py); the counts so far."""
+        return self._control(json.dumps({"kind": kind, **fault}).encode())
+
+    def counts(self) -> dict:
+        """{'requests': forwarded so far, 'faulted': faults injected since armed, 'stalling': now}."""
+        return self._control(None)
+
+    def _control(self, body) -> dict:
+        request = urllib.request.Request(self.url + "/__faults__", data=body, method="POST" if body else "GET",
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.loads(answer.read())
+
+    def kill(self) -> None:
+        """SIGKILL: the server vanishes mid-request, as a crashed one does."""
+        self.process.kill()
+        self.process.wait()
 
 
 class CountingProxy:
