@@ -34,15 +34,21 @@ LOCAL_ONLY_MARKS = {
 LOCAL_ONLY_CASES = {
     "partition_format.pq_hive_folder": "relies on the local folder's directory order (blob listings are sorted)",
     "transform.eq_relative_vs_absolute": "compares a relative and an absolute path, which become the same URL",
+    # a loaded MLTable's folder: its files come in the local directory order, blobs in name order
+    "mltable_file.load_dot_folder": "reads its folder, MLTable file included, in local directory order",
+    "mltable_file.load_folder_path": "reads a folder in local directory order",
+    "mltable_file.load_parquet_path_column": "reads a folder in local directory order",
+    "mltable_file.load_select_partitions": "selects partitions of a folder in local directory order",
 }
-LOCAL_ONLY_TOPICS = {"delta": "Delta tables are read from local folders",
-                     "mltable_file": "saves, reprs and local MLTable folder semantics"}
+LOCAL_ONLY_TOPICS = {"delta": "Delta tables are read from local folders"}
 
 
 def local_only(name: str) -> str:
     """Why a case cannot run on remote storage ('' when it can)."""
     if name in LOCAL_ONLY_CASES:
         return LOCAL_ONLY_CASES[name]
+    if "repr" in name.split(".")[1]:
+        return "shows the path entries made absolute (file:// paths, not URLs)"
     topic = name.split(".")[0]
     if topic in LOCAL_ONLY_TOPICS:
         return LOCAL_ONLY_TOPICS[topic]
