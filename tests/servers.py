@@ -12,6 +12,7 @@ A server that cannot start raises: the tests that need it fail, never skip.
 """
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -148,6 +149,37 @@ class HttpFileServer(Server):
         super().__init__([sys.executable, "-m", "tests.http_file_server", str(root), str(port)], port,
                          workdir / f"http-{port}.log")
         self.wait_until_answering("/forbidden/ping")
+
+
+class FaultProxyServer(Server):
+    """tests/fault_proxy.py in front of ``upstream`` (a server's URL): faults armed with ``inject``."""
+
+    name = "fault proxy"
+
+    def __init__(self, upstream: str, workdir: Path):
+        port = free_port()
+        super().__init__([sys.executable, "-m", "tests.fault_proxy", upstream, str(port)], port,
+                         workdir / f"fault-proxy-{port}.log")
+        self.wait_until_answering("/__faults__")
+
+    def inject(self, kind: str, **fault) -> dict:
+        """Arm a fault (see tests/fault_proxy.py); the counts so far."""
+        return self._control(json.dumps({"kind": kind, **fault}).encode())
+
+    def counts(self) -> dict:
+        """{'requests': forwarded so far, 'faulted': faults injected since armed, 'stalling': now}."""
+        return self._control(None)
+
+    def _control(self, body) -> dict:
+        request = urllib.request.Request(self.url + "/__faults__", data=body, method="POST" if body else "GET",
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.loads(answer.read())
+
+    def kill(self) -> None:
+        """SIGKILL: the server vanishes mid-request, as a crashed one does."""
+        self.process.kill()
+        self.process.wait()
 
 
 class CountingProxy:

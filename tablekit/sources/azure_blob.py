@@ -34,6 +34,7 @@ from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Tuple
 from tablekit.errors import user_error
 from tablekit.sources.azure_rest import BlobService, ServiceError, ServiceUnreachable, first_blob
 from tablekit.sources.credentials import StorageOptions, first_set, parse_connection_string, remember_secret
+from tablekit.sources.retry import RetryPolicy
 from tablekit.sources.remote import (RemoteConnection, access_denied, connection_failed, glob_prefix,
                                      match_pattern, not_found, unexpected, wrong_kind)
 
@@ -99,13 +100,13 @@ class BlobAccess:
     polars_options: Dict[str, str] = field(default_factory=dict)
     credential_provider: Optional[Callable] = None
 
-    def service(self) -> BlobService:
-        """The REST client of the account with this credential."""
+    def service(self, retry: RetryPolicy = RetryPolicy()) -> BlobService:
+        """The REST client of the account with this credential, retrying as ``retry`` says."""
         if isinstance(self.credential, dict):
-            return BlobService(self.endpoint, self.account, key=self.credential["account_key"])
+            return BlobService(self.endpoint, self.account, key=self.credential["account_key"], retry=retry)
         if isinstance(self.credential, str):
-            return BlobService(self.endpoint, self.account, sas=self.credential)
-        return BlobService(self.endpoint, self.account, token_credential=self.credential)
+            return BlobService(self.endpoint, self.account, sas=self.credential, retry=retry)
+        return BlobService(self.endpoint, self.account, token_credential=self.credential, retry=retry)
 
 
 def _connection_string_account(parts: Mapping[str, str]) -> Tuple[str, Optional[str]]:
@@ -241,7 +242,7 @@ class AzureBlobConnection(RemoteConnection):
     def _service(self, location: BlobLocation) -> Tuple[BlobService, BlobAccess]:
         if location.account not in self._services:
             access = resolve_access(location, self._options)
-            self._services[location.account] = (access.service(), access)
+            self._services[location.account] = (access.service(RetryPolicy.from_options(self._options)), access)
         return self._services[location.account]
 
     @contextmanager
@@ -259,7 +260,8 @@ class AzureBlobConnection(RemoteConnection):
                 raise self._denied(location, display, exc.code) from None
             raise unexpected(display, f"the storage answered {exc.status} {exc.code}") from None
         except ServiceUnreachable as exc:
-            raise connection_failed(display, f"{self._service(location)[1].endpoint} did not answer ({exc})") from None
+            raise connection_failed(display, f"{self._service(location)[1].endpoint} gave no complete answer "
+                                             f"({exc})") from None
         except Exception as exc:  # the credential could not give a token (azure-identity)
             if type(exc).__module__.startswith(("azure.identity", "azure.core")):
                 raise self._denied(location, display, type(exc).__name__) from None
@@ -342,7 +344,7 @@ class AzureBlobConnection(RemoteConnection):
                                                  PART_THREADS)
             if end is not None and end <= start:
                 return b""
-            return service.download(location.container, location.name, start, end)
+            return service.download(location.container, location.name, start, end, self.size(url))
 
     def size(self, url: str) -> int:
         if url not in self._sizes:

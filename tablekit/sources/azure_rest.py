@@ -8,10 +8,12 @@ Written here instead of going through azure-storage-blob, whose import alone
 takes most of a second and whose pipeline costs milliseconds per request:
 a remote read is mostly many small requests (listings, footers).
 
-Connections are kept per thread; a request that cannot reach the service is
-retried twice before ``ServiceUnreachable`` is raised.  Any other answer
-than success raises ``ServiceError`` with the status and the service's error
-code (``x-ms-error-code``), never the request's credentials.
+Connections are kept per thread.  A request that fails transiently (no
+answer, a dropped or short body, 5xx, 429) is retried as its ``RetryPolicy``
+says (retry.py) before ``ServiceUnreachable`` (no answer) or ``ServiceError``
+is raised; any other answer than success raises ``ServiceError`` at once, with
+the status and the service's error code (``x-ms-error-code``), never the
+request's credentials.
 """
 from __future__ import annotations
 
@@ -27,10 +29,9 @@ from email.utils import formatdate
 from typing import Dict, List, Optional, Sequence, Tuple
 from urllib.parse import quote, urlencode, urlsplit
 
+from tablekit.sources.retry import TRANSIENT_STATUSES, RetryPolicy, TransientError, check_length
+
 API_VERSION = "2021-08-06"
-ATTEMPTS = 3
-RETRY_WAIT_SECONDS = 0.5
-TIMEOUT_SECONDS = 60
 TOKEN_SCOPE = "https://storage.azure.com/.default"
 
 
@@ -56,7 +57,8 @@ class BlobService:
     """One account's Blob endpoint with one credential: key, SAS or token credential (or none)."""
 
     def __init__(self, endpoint: str, account: str, key: Optional[str] = None, sas: Optional[str] = None,
-                 token_credential=None):
+                 token_credential=None, retry: RetryPolicy = RetryPolicy()):
+        self.retry = retry
         parts = urlsplit(endpoint)
         self._https = parts.scheme == "https"
         self._netloc = parts.netloc
@@ -104,14 +106,16 @@ class BlobService:
         return Blob(name, int(headers.get("content-length", 0)),
                     headers.get("x-ms-meta-hdi_isfolder", "").lower() == "true")
 
-    def download(self, container: str, name: str, start: int = 0, end: Optional[int] = None) -> bytes:
-        """Bytes [start, end) of a blob (to its end when ``end`` is None)."""
+    def download(self, container: str, name: str, start: int = 0, end: Optional[int] = None,
+                 size: Optional[int] = None) -> bytes:
+        """Bytes [start, end) of a blob (to its end when ``end`` is None) of ``size`` bytes if known;
+        a shorter answer is fetched again (see retry.check_length)."""
         if start == 0 and end is None:
-            _, _, body = self._request("GET", f"/{container}/{name}")
+            _, _, body = self._request("GET", f"/{container}/{name}", size=size)
             return body
         wanted = f"bytes={start}-{'' if end is None else end - 1}"
         status, _, body = self._request("GET", f"/{container}/{name}", headers={"x-ms-range": wanted},
-                                        allowed=(200, 206, 416))
+                                        allowed=(200, 206, 416), start=start, end=end, size=size)
         return b"" if status == 416 else body
 
     def download_in_parts(self, container: str, name: str, size: int, part_size: int,
@@ -121,7 +125,7 @@ class BlobService:
 
         starts = range(0, size, part_size)
         with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="tablekit-blob") as pool:
-            parts = pool.map(lambda start: self.download(container, name, start, min(size, start + part_size)),
+            parts = pool.map(lambda start: self.download(container, name, start, min(size, start + part_size), size),
                              starts)
             return b"".join(parts)
 
@@ -130,7 +134,7 @@ class BlobService:
         connection = getattr(self._local, "connection", None)
         if connection is None:
             kind = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
-            connection = kind(self._netloc, timeout=TIMEOUT_SECONDS)
+            connection = kind(self._netloc, timeout=self.retry.timeout)
             self._local.connection = connection
         return connection
 
@@ -141,12 +145,16 @@ class BlobService:
         self._local.connection = None
 
     def _request(self, method: str, path: str, query: Sequence[Tuple[str, str]] = (),
-                 headers: Optional[Dict[str, str]] = None, allowed: Sequence[int] = (200, 206)):
+                 headers: Optional[Dict[str, str]] = None, allowed: Sequence[int] = (200, 206),
+                 start: int = 0, end: Optional[int] = None, size: Optional[int] = None):
+        """(status, lower-cased headers, body) of one call, retried while it fails transiently;
+        a GET's body is checked to hold all it should ([start, end) of a blob of ``size`` bytes)."""
         url_path = self._base_path + quote(path, safe="/~")
         query_text = urlencode(list(query), quote_via=quote)
         if self._sas:
             query_text = f"{query_text}&{self._sas}" if query_text else self._sas
-        for attempt in range(ATTEMPTS):
+
+        def attempt():
             sent = {"x-ms-version": API_VERSION, "x-ms-date": formatdate(usegmt=True), **(headers or {})}
             self._authorize(method, url_path, query, sent)
             try:
@@ -155,19 +163,24 @@ class BlobService:
                 response = connection.getresponse()
                 body = response.read()
             except (OSError, http.client.HTTPException) as exc:
-                self._drop_connection()
-                if attempt + 1 == ATTEMPTS:
-                    raise ServiceUnreachable(type(exc).__name__) from None
-                time.sleep(RETRY_WAIT_SECONDS)
-                continue
+                raise TransientError(type(exc).__name__) from None
             answer = {k.lower(): v for k, v in response.getheaders()}
-            if response.status in allowed:
-                return response.status, answer, body
-            if response.status >= 500 and attempt + 1 < ATTEMPTS:  # busy or failing: once more
-                time.sleep(RETRY_WAIT_SECONDS)
-                continue
-            raise ServiceError(response.status, answer.get("x-ms-error-code") or response.reason)
-        raise AssertionError("unreachable")
+            code = answer.get("x-ms-error-code") or response.reason
+            if response.status in TRANSIENT_STATUSES:  # busy or failing for a moment
+                raise TransientError(code, response.status, code)
+            if response.status not in allowed:
+                raise ServiceError(response.status, code)
+            if method == "GET" and response.status != 416:
+                check_length(body, answer, start, end, size)
+            return response.status, answer, body
+
+        try:
+            return self.retry.run(attempt, on_retry=self._drop_connection)
+        except TransientError as exc:
+            self._drop_connection()
+            if exc.status is not None:
+                raise ServiceError(exc.status, exc.detail) from None  # the code, and how many attempts
+            raise ServiceUnreachable(exc.detail) from None
 
     def _authorize(self, method: str, url_path: str, query: Sequence[Tuple[str, str]], headers: Dict[str, str]):
         if self._key is not None:

@@ -9,6 +9,7 @@ Keys (Azure ones follow adlfs and the Azure SDK):
   account_name, account_key, sas_token, connection_string, credential (an
   azure-identity credential object such as DefaultAzureCredential()),
   anon (True: no credentials at all), blob_endpoint (e.g. an Azurite URL).
+Transfer keys, for every remote storage (see retry.py): max_retries, timeout.
 mltable's own workspace keys (subscription, resource_group, workspace,
 location, auth_dict) are accepted and ignored here.
 """
@@ -21,6 +22,7 @@ from tablekit.errors import user_error
 
 AZURE_KEYS = ("account_name", "account_key", "sas_token", "connection_string", "credential", "anon",
               "blob_endpoint")
+TRANSFER_KEYS = ("max_retries", "timeout")
 WORKSPACE_KEYS = ("subscription", "resource_group", "workspace", "location", "auth_dict")
 SECRET_KEYS = ("account_key", "sas_token", "connection_string")
 
@@ -44,11 +46,12 @@ class StorageOptions:
             options = {}
         if not isinstance(options, Mapping):
             raise user_error(f"storage_options must be a dictionary, not {type(options).__name__}")
-        unknown = sorted(set(options) - set(AZURE_KEYS) - set(WORKSPACE_KEYS))
+        supported = AZURE_KEYS + TRANSFER_KEYS
+        unknown = sorted(set(options) - set(supported) - set(WORKSPACE_KEYS))
         if unknown:
             raise user_error(f"storage_options has unknown keys {unknown}; supported keys are "
-                             f"{list(AZURE_KEYS)} (and mltable's workspace keys {list(WORKSPACE_KEYS)})")
-        self._values: Dict[str, Any] = {k: v for k, v in options.items() if k in AZURE_KEYS and v is not None}
+                             f"{list(supported)} (and mltable's workspace keys {list(WORKSPACE_KEYS)})")
+        self._values: Dict[str, Any] = {k: v for k, v in options.items() if k in supported and v is not None}
         for key in SECRET_KEYS:
             if key in self._values:
                 if not isinstance(self._values[key], str):

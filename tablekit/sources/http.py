@@ -9,18 +9,18 @@ A SAS token or other secret in the URL's query string never shows in errors.
 """
 from __future__ import annotations
 
-import socket
+import http.client
 import urllib.error
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from typing import Any, Dict, Iterator, Optional, Tuple
 
 from tablekit.errors import ErrorCode, data_error
 from tablekit.sources.credentials import StorageOptions, redact
 from tablekit.sources.remote import (RemoteConnection, access_denied, connection_failed, not_found,
                                      unexpected)
-
-TIMEOUT_SECONDS = 60
+from tablekit.sources.retry import TRANSIENT_STATUSES, RetryPolicy, TransientError, check_length
 
 
 def request_url(url: str) -> str:
@@ -39,25 +39,54 @@ class HttpSource:
     """The registry's entry for http(s): ``connect`` gives a connection for one materialization."""
 
     def connect(self, storage_options: Optional[StorageOptions] = None) -> "HttpConnection":
-        return HttpConnection()
+        return HttpConnection(RetryPolicy.from_options(storage_options))
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: Dict[str, str]  # lower-cased names
+    body: bytes
 
 
 class HttpConnection(RemoteConnection):
-    def _request(self, url: str, method: str = "GET", headers: Optional[Dict[str, str]] = None):
-        request = urllib.request.Request(request_url(url), method=method, headers=headers or {})
+    def __init__(self, retry: RetryPolicy = RetryPolicy()):
+        super().__init__()
+        self.retry = retry
+
+    def _request(self, url: str, method: str = "GET", headers: Optional[Dict[str, str]] = None,
+                 start: int = 0, end: Optional[int] = None) -> Optional[Answer]:
+        """One request, its body read whole and checked (see retry.check_length), retried while
+        it fails transiently; None for a range past the end of the file (416)."""
+        def attempt() -> Optional[Answer]:
+            request = urllib.request.Request(request_url(url), method=method, headers=headers or {})
+            try:
+                with urllib.request.urlopen(request, timeout=self.retry.timeout) as response:
+                    answer = Answer(response.status, {k.lower(): v for k, v in response.getheaders()},
+                                    response.read())
+            except urllib.error.HTTPError as exc:
+                if exc.code in TRANSIENT_STATUSES:
+                    raise TransientError(f"the server answered {exc.code} {exc.reason}", exc.code) from None
+                if exc.code in (404, 410):
+                    raise not_found(url) from None
+                if exc.code in (401, 403):
+                    raise access_denied(url, f"the server answered {exc.code} {exc.reason}") from None
+                if exc.code == 416:  # a range past the end: nothing there
+                    return None
+                raise unexpected(url, f"the server answered {exc.code} {exc.reason}") from None
+            except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+                reason = getattr(exc, "reason", exc)
+                raise TransientError(f"the server did not answer in full ({type(reason).__name__})") from None
+            if method == "GET":
+                check_length(answer.body, answer.headers, start, end, self._sizes.get(url))
+            return answer
+
         try:
-            return urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS)
-        except urllib.error.HTTPError as exc:
-            if exc.code in (404, 410):
-                raise not_found(url) from None
-            if exc.code in (401, 403):
-                raise access_denied(url, f"the server answered {exc.code} {exc.reason}") from None
-            if exc.code == 416:  # a range past the end: nothing there
-                return None
-            raise unexpected(url, f"the server answered {exc.code} {exc.reason}") from None
-        except (urllib.error.URLError, ConnectionError, socket.timeout) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise connection_failed(url, f"the server did not answer ({type(reason).__name__})") from None
+            return self.retry.run(attempt)
+        except TransientError as exc:
+            if exc.status is not None:
+                raise unexpected(url, exc.detail) from None
+            raise connection_failed(url, exc.detail) from None
 
     def list(self, entry, base_dir: str, check_files: bool = True) -> Iterator[Tuple[str, str, int]]:
         if entry.kind != "file":
@@ -69,12 +98,11 @@ class HttpConnection(RemoteConnection):
 
     def size(self, url: str) -> int:
         if url not in self._sizes:
-            with self._request(url, "HEAD") as response:
-                length = response.headers.get("Content-Length")
+            length = self._request(url, "HEAD").headers.get("content-length")
             if length is None:  # no length on HEAD: ask for one byte, the total is in Content-Range
-                with self._request(url, headers={"Range": "bytes=0-0"}) as response:
-                    total = (response.headers.get("Content-Range") or "").rpartition("/")[2]
-                    length = total if total.isdigit() else len(response.read())
+                answer = self._request(url, headers={"Range": "bytes=0-0"}, end=1)
+                total = answer.headers.get("content-range", "").rpartition("/")[2]
+                length = total if total.isdigit() else len(answer.body)
             self._sizes[url] = int(length)
         return self._sizes[url]
 
@@ -82,14 +110,12 @@ class HttpConnection(RemoteConnection):
         if end is not None and end <= start:
             return b""
         wanted = None if start == 0 and end is None else f"bytes={start}-{'' if end is None else end - 1}"
-        response = self._request(url, headers={"Range": wanted} if wanted else {})
-        if response is None:
+        answer = self._request(url, headers={"Range": wanted} if wanted else {}, start=start, end=end)
+        if answer is None:
             return b""
-        with response:
-            data = response.read()
-            if wanted and response.status == 200:  # the server ignored the range: it sent everything
-                return data[start:end]
-        return data
+        if wanted and answer.status == 200:  # the server ignored the range: it sent everything
+            return answer.body[start:end]
+        return answer.body
 
     def parquet_scan_args(self, url: str) -> Tuple[Any, Dict[str, Any]]:
         """polars.scan_parquet's source and keyword arguments: the URL for polars' own HTTP reader,
