@@ -135,7 +135,8 @@ def test_bom_and_crlf(tmp_path):
 
 def test_no_object_column(tmp_path):
     df = _read(tmp_path, _lines({"a": 1, "s": "x", "l": [1], "o": {"k": 1}}, {"a": 2, "s": None, "l": None, "o": None}))
-    assert [str(t) for t in df.dtypes] == ["int64", "object", "object", "object"]
+    text = "str" if pd.__version__.startswith("3") else "object"  # docs/pandas3.md
+    assert [str(t) for t in df.dtypes] == ["int64", text, "object", "object"]
     assert not any(isinstance(v, bytes) for col in df for v in df[col])
 
 
