@@ -24,7 +24,7 @@ from tablekit.expr.evaluate import evaluate, keeps_row
 from tablekit.expr.limits import MAX_NESTING, MAX_TREE_DEPTH
 from tablekit.errors import ExecutionError
 from tablekit.expr.runtime import TRANSFORMATION_UNEXPECTED
-from tablekit.expr.values import DateTime, ErrorValue, Record, from_python, make_datetime
+from tablekit.expr.values import DateTime, ErrorValue, from_python, make_datetime
 from tests.differential.cases.filter import FILTERS
 
 HERE = Path(__file__).parent

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import os
 import shutil
 from pathlib import Path
 
