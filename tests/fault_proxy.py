@@ -15,7 +15,8 @@ fault for the next matching requests:
     {"kind": "none"}                 forward everything
 
 ``count`` (default: every request) is how many matching requests get the
-fault; ``match`` (default "") a text the request's path must contain;
+fault, after the first ``skip`` (default 0) matching ones went through;
+``match`` (default "") a text the request's path must contain;
 ``method`` (default "GET") the method it must have.  ``GET /__faults__``
 answers the counts so far: requests forwarded, faults injected, requests
 stalling right now.
@@ -37,12 +38,14 @@ class FaultProxy:
         self.upstream = upstream.rstrip("/")
         self.fault = {"kind": "none"}
         self.counts = {"requests": 0, "faulted": 0, "stalling": 0}
+        self.matched = 0  # requests the armed fault matched (skipped ones included)
         self.session: ClientSession | None = None
 
     async def control(self, request: web.Request) -> web.Response:
         if request.method == "POST":
             self.fault = await request.json()
             self.counts["faulted"] = 0
+            self.matched = 0
         return web.json_response(self.counts)
 
     def _armed(self, request: web.Request) -> bool:
@@ -51,8 +54,9 @@ class FaultProxy:
             return False
         if fault.get("match", "") not in request.path:
             return False
+        self.matched += 1
         count = fault.get("count")
-        return count is None or self.counts["faulted"] < count
+        return self.matched > fault.get("skip", 0) and (count is None or self.counts["faulted"] < count)
 
     async def forward(self, request: web.Request) -> web.StreamResponse:
         self.counts["requests"] += 1

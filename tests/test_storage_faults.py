@@ -41,6 +41,7 @@ def data(tmp_path_factory):
     write_csv(folder / "table.csv", 0, ROWS)
     for i, name in enumerate(PARTS):
         write_csv(folder / name, i * ROWS, ROWS)
+    pd.read_csv(folder / "table.csv").to_parquet(folder / "table.parquet", row_group_size=ROWS // 4)
     return folder
 
 
@@ -86,6 +87,9 @@ class Backend:
     def table(self, names, **extra):
         return mltable.from_delimited_files([{"file": self.url(name)} for name in names],
                                             storage_options=self.options(**extra))
+
+    def parquet(self, name: str):
+        return mltable.from_parquet_files([{"file": self.url(name)}], storage_options=self.options())
 
 
 @pytest.fixture(params=["http", "azure"])
@@ -137,6 +141,28 @@ def test_faults_on_every_part_of_a_table(backend, data):
     backend.proxy.inject("drop", count=3)  # the first three data requests, whichever parts they are for
     frame = backend.table(PARTS).to_pandas_dataframe()
     pd.testing.assert_frame_equal(frame, local(data, PARTS))
+
+
+# Parquet data is read by polars' own object-store reader, which retries by itself (its own
+# policy: tablekit's max_retries and timeout do not reach it); the footer comes through tablekit.
+PARQUET = {"503 twice": ("status", {"status": 503, "count": 2}), "dropped twice": ("drop", {"count": 2}),
+           "short body once": ("truncate", {"count": 1})}
+
+
+@pytest.mark.parametrize("fault", PARQUET, ids=list(PARQUET))
+@pytest.mark.parametrize("skip", [0, 1], ids=["footer", "data"])
+def test_transient_faults_on_parquet_footers_and_data(backend, data, fault, skip):
+    kind, arguments = PARQUET[fault]
+    backend.proxy.inject(kind, match="table.parquet", skip=skip, **arguments)
+    frame = backend.parquet("table.parquet").to_pandas_dataframe()
+    pd.testing.assert_frame_equal(frame, pd.read_parquet(data / "table.parquet"))
+    assert backend.proxy.counts()["faulted"] == arguments["count"]
+
+
+def test_short_parquet_data_is_an_error_not_a_shorter_table(backend):
+    backend.proxy.inject("truncate", match="table.parquet", skip=1)  # every data request after the footer
+    error = failure(backend.parquet("table.parquet"))
+    assert error.error_code == ErrorCode.STREAM_UNEXPECTED and "table.parquet" in error.message
 
 
 # -- persistent faults: a clear error naming the path, never a shorter table -------------------
@@ -264,3 +290,16 @@ def test_the_environment_sets_retries_for_every_read(backend, data, monkeypatch)
                                          storage_options={k: v for k, v in backend.options().items()
                                                           if k != "max_retries"})
     assert failure(table).error_code == ErrorCode.STREAM_UNEXPECTED
+
+
+def test_a_throttled_listing_is_retried(azure_backend, data, no_env_retries):
+    _, proxy = azure_backend
+    proxy.inject("status", status=503, count=2)  # a folder is listed before any file is read
+    try:
+        folder = f"wasbs://{CONTAINER}@{ACCOUNT}.blob.core.windows.net/{PREFIX}/"
+        table = mltable.from_delimited_files([{"pattern": folder + "part-*.csv"}],
+                                             storage_options=Backend("azure", proxy).options())
+        pd.testing.assert_frame_equal(table.to_pandas_dataframe(), local(data, PARTS))
+        assert proxy.counts()["faulted"] == 2
+    finally:
+        proxy.inject("none")
