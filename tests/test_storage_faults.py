@@ -283,6 +283,12 @@ def test_retries_come_from_storage_options_then_the_environment(monkeypatch):
             RetryPolicy.from_options(wrong)
 
 
+def test_waits_grow_exponentially_and_stay_bounded():
+    policy = RetryPolicy()
+    for retry, ceiling in ((1, 0.1), (2, 0.2), (3, 0.4), (10, 2.0)):
+        assert all(0 <= policy.wait_before(retry) <= ceiling for _ in range(200))
+
+
 def test_the_environment_sets_retries_for_every_read(backend, data, monkeypatch):
     monkeypatch.setenv(RETRIES_VARIABLE, "0")
     backend.proxy.inject("status", status=503, count=1, match="table.csv")
