@@ -45,7 +45,8 @@ def access_denied(display: str, detail: str) -> UserErrorException:
 
 def connection_failed(display: str, detail: str) -> UserErrorException:
     return data_error(ErrorCode.CONNECTION_FAILURE,
-                      redact(f"Could not connect to the storage of '{display}': {detail}."))
+                      # also a body cut short or a stall: the server may have answered, just not in full
+                      redact(f"Could not read '{display}' from its storage: {detail}."))
 
 
 def unexpected(display: str, detail: str) -> UserErrorException:
