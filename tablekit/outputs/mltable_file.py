@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from typing import Iterable, List, Tuple
+from typing import List, Optional, Tuple
 
 from tablekit.errors import ErrorCode, data_error, user_error
 from tablekit.plan.nodes import PathEntry, Plan
@@ -71,16 +71,14 @@ def _colocated_layout(entry: PathEntry, base_dir: str) -> Tuple[str, str]:
     return os.path.join(common, child), remainder
 
 
-def _copy_plan(plan: Plan, staging: str, progress: Progress) -> Tuple[List[dict], List[Tuple[str, str]]]:
-    """Copy every file of every path entry into staging; return the saved entries and (staged, final-rel) pairs."""
+def _copy_files(plan: Plan, files_per_entry: List[list], staging: str,
+                progress: Progress) -> Tuple[List[dict], List[Tuple[str, str]]]:
+    """Copy each entry's files into staging; return the saved entries and (staged, final-rel) pairs."""
     saved_entries, staged = [], []
-    for entry in plan.paths:
-        if not _is_local(entry.value):
-            raise user_error(f"save(colocated=True) copies local files only; {entry.kind} '{entry.value}' is "
-                             "remote (save with colocated=False to keep remote paths as they are)")
+    for entry, files in zip(plan.paths, files_per_entry):
         base, saved_value = _colocated_layout(entry, plan.base_dir)
         saved_entries.append({entry.kind: saved_value})
-        for file in resolve_paths([entry], plan.base_dir):
+        for file in files:
             rel = os.path.relpath(file.path, base)
             target = os.path.join(staging, rel)
             os.makedirs(os.path.dirname(target), exist_ok=True)
@@ -90,25 +88,38 @@ def _copy_plan(plan: Plan, staging: str, progress: Progress) -> Tuple[List[dict]
     return saved_entries, staged
 
 
-def _same_file(a: str, b: str) -> bool:
+def _file_id(path: str) -> Optional[Tuple[int, int]]:
+    """What makes two paths the same file (None: no file there)."""
     try:
-        return os.path.samefile(a, b)
+        stat = os.stat(path)
     except OSError:
-        return False
+        return None
+    return stat.st_dev, stat.st_ino
 
 
-def _move_into_place(staged: Iterable[Tuple[str, str]], destination: str, mode: str, sources: set) -> None:
-    for staged_path, rel in staged:
-        final = os.path.join(destination, rel)
-        if any(_same_file(final, s) for s in sources if os.path.exists(final)):
-            continue  # the data already lives there: never rewrite a source file with itself
-        if os.path.exists(final):
-            if mode == "skip":
-                continue
-            if mode == "fail":
-                raise already_exists(f"'{final}' exists and overwrite is False")
+def _save_colocated(plan: Plan, destination: str, staging: str, mode: str, progress: Progress) -> List[dict]:
+    """Copy the data under the destination (through staging); return the saved path entries."""
+    for entry in plan.paths:
+        if not _is_local(entry.value):
+            raise user_error(f"save(colocated=True) copies local files only; {entry.kind} '{entry.value}' is "
+                             "remote (save with colocated=False to keep remote paths as they are)")
+    files_per_entry = [resolve_paths([entry], plan.base_dir) for entry in plan.paths]
+    files = [f for entry_files in files_per_entry for f in entry_files]
+    progress.start(len(files), sum(f.size for f in files))
+    entries, staged = _copy_files(plan, files_per_entry, staging, progress)
+    # a destination file that is one of the sources already holds the data: never rewrite it with itself
+    source_ids = {_file_id(f.path) for f in files} - {None}
+    moves = [(staged_path, os.path.join(destination, rel)) for staged_path, rel in staged
+             if _file_id(os.path.join(destination, rel)) not in source_ids]
+    existing = [final for _, final in moves if os.path.exists(final)]
+    if existing and mode == "fail":  # checked before anything is moved
+        raise already_exists(f"'{existing[0]}' exists and overwrite is False")
+    for staged_path, final in moves:
+        if mode == "skip" and os.path.exists(final):
+            continue
         os.makedirs(os.path.dirname(final), exist_ok=True)
         os.replace(staged_path, final)
+    return entries
 
 
 def save_mltable(plan: Plan, yaml_dict: dict, path, overwrite=True, colocated: bool = False,
@@ -129,16 +140,7 @@ def save_mltable(plan: Plan, yaml_dict: dict, path, overwrite=True, colocated: b
     staging = tempfile.mkdtemp(prefix=".tablekit-save-", dir=destination)
     try:
         if colocated:
-            sources = resolve_paths(plan.paths, plan.base_dir)
-            progress.start(len(sources), sum(f.size for f in sources))
-            entries, staged = _copy_plan(plan, staging, progress)
-            sources = {f.path for f in sources}
-            if mode == "fail":  # check everything before moving anything
-                clashes = [rel for _, rel in staged if os.path.exists(os.path.join(destination, rel))
-                           and not any(_same_file(os.path.join(destination, rel), s) for s in sources)]
-                if clashes:
-                    raise already_exists(f"'{os.path.join(destination, clashes[0])}' exists and overwrite is False")
-            _move_into_place(staged, destination, mode, sources)
+            entries = _save_colocated(plan, destination, staging, mode, progress)
         else:
             entries = [{e.kind: relative_to_destination(e.value, plan.base_dir, destination)
                         if _is_local(e.value) else e.value} for e in plan.paths]
