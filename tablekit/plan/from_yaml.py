@@ -14,7 +14,6 @@ import re
 from pathlib import Path
 from typing import Any, Callable, Dict, Tuple
 
-import jsonschema
 import yaml
 
 from tablekit.errors import ErrorCode, UserErrorException, data_error, user_error
@@ -40,14 +39,18 @@ def schema_error(detail: str) -> UserErrorException:
 
 
 @functools.lru_cache(maxsize=1)
-def _validator() -> jsonschema.protocols.Validator:
+def _validator():
+    import jsonschema  # only load() needs it (~35 ms): kept out of `import tablekit`
+
     schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
     return jsonschema.Draft202012Validator(schema)
 
 
 def validate(data: Any) -> None:
     """Raise mltable's schema UserError naming where the file is wrong."""
-    error = jsonschema.exceptions.best_match(_validator().iter_errors(data))
+    from jsonschema.exceptions import best_match
+
+    error = best_match(_validator().iter_errors(data))
     if error is None:
         return
     where = "/".join(str(p) for p in error.absolute_path)
