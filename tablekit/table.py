@@ -396,10 +396,7 @@ def read_remote_mltable_file(uri: str, options: StorageOptions) -> Tuple[str, st
         if exc.error_code != ErrorCode.NOT_FOUND:
             raise
         raise user_error(f"Not able to find MLTable file from the MLTable folder '{uri}'") from None
-    try:
-        return folder, data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise user_error(f"MLTable yaml is invalid: {folder}/{MLTABLE_FILE} is not UTF-8 text") from None
+    return folder, _mltable_text(data, f"{folder}/{MLTABLE_FILE}")
 
 
 def read_mltable_file(uri: str) -> Tuple[str, str]:
@@ -409,12 +406,15 @@ def read_mltable_file(uri: str) -> Tuple[str, str]:
     for candidate in candidates:
         if os.path.isfile(candidate):
             with open(candidate, "rb") as f:
-                data = f.read()
-            try:
-                return os.path.dirname(candidate), data.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise user_error(f"MLTable yaml is invalid: {candidate} is not UTF-8 text") from None
+                return os.path.dirname(candidate), _mltable_text(f.read(), candidate)
     raise user_error(f"Not able to find MLTable file from the MLTable folder '{uri}'")
+
+
+def _mltable_text(data: bytes, where: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise user_error(f"MLTable yaml is invalid: {where} is not UTF-8 text") from None
 
 
 def from_paths(paths, storage_options: Optional[dict] = None) -> MLTable:
