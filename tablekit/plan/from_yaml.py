@@ -140,20 +140,19 @@ def _infer(value: Any) -> InferTypes:
     return InferTypes(True, value.get("sample_size", 200), overrides, as_given or True)
 
 
-def _read_delimited(args: dict) -> ReadDelimited:
+def _text_read_options(args: dict) -> dict:
+    """A text reader's options with the encoding under the name tablekit's readers use."""
     options = dict(args)
     if "encoding" in options:
         options["encoding"] = ENCODINGS[options["encoding"]]
+    return options
+
+
+def _read_delimited(args: dict) -> ReadDelimited:
+    options = _text_read_options(args)
     if "infer_column_types" in options:
         options["infer_column_types"] = _infer(options["infer_column_types"])
     return ReadDelimited(**options)
-
-
-def _read_json_lines(args: dict) -> ReadJsonLines:
-    options = dict(args)
-    if "encoding" in options:
-        options["encoding"] = ENCODINGS[options["encoding"]]
-    return ReadJsonLines(**options)
 
 
 def _take_random_sample(args: dict) -> TakeRandomSample:
@@ -185,7 +184,7 @@ def _sample(args: dict) -> Sample:
 STEP_PARSERS: Dict[str, Callable[[Any], Step]] = {
     "read_delimited": _read_delimited,
     "read_parquet": lambda args: ReadParquet(**args),
-    "read_json_lines": _read_json_lines,
+    "read_json_lines": lambda args: ReadJsonLines(**_text_read_options(args)),
     "read_delta_lake": lambda args: ReadDeltaLake(**args),  # the schema allows only its three options
     "filter": Filter,
     "keep_columns": lambda value: KeepColumns(_columns(value)),
