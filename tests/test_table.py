@@ -133,6 +133,44 @@ def test_parquet_sample_drawn_while_reading_matches_engine_sampling(tmp_path):
     assert not ka & kb and len(ka | kb) == 15000
 
 
+def test_parquet_sample_read_in_runs_of_row_groups(tmp_path, monkeypatch):
+    """However the row groups are grouped into reads, the sample, its partitions and its paths are the same."""
+    import pyarrow.parquet as pq
+    from tablekit.engine import parquet
+
+    for i in range(3):
+        pq.write_table(pa.table({"k": list(range(i * 5000, (i + 1) * 5000)), "s": [f"v{n}" for n in range(5000)]}),
+                       tmp_path / f"p{i}.parquet", row_group_size=1500)
+    table = mltable.from_parquet_files([{"folder": str(tmp_path)}], include_path_column=True)
+    tables = {
+        "all": table.take_random_sample(0.2, seed=3),
+        "kept": table.take_random_sample(0.05, seed=3).keep_columns(["k"]),
+        "partitions": table.select_partitions([1, 4, 9]).take_random_sample(0.3, seed=3),
+        "filtered": table.take_random_sample(0.3, seed=3).filter("k > 7000").drop_columns(["Path"]),
+    }
+    whole = {name: t.to_pandas_dataframe() for name, t in tables.items()}
+    monkeypatch.setattr(parquet, "SAMPLE_CHUNK_ROWS", 2000)  # runs of two row groups (3000 rows)
+    for name, t in tables.items():
+        pd.testing.assert_frame_equal(t.to_pandas_dataframe(), whole[name])
+    assert whole["kept"].columns.tolist() == ["k"] and 0 < len(whole["kept"]) < 2000
+    ranges = [range(1500, 3000), range(5000, 6500), range(11500, 13000)]  # partitions 1, 4 and 9
+    assert all(any(k in r for r in ranges) for k in whole["partitions"]["k"])
+
+
+def test_compact_strings_frees_the_decoded_buffers():
+    from tablekit.engine.parquet import compact_strings
+
+    decoded = pl.DataFrame({"s": [f"some longer text {n:08d}" for n in range(100_000)], "n": range(100_000)})
+    picked = decoded[[5, 50_000, 99_999]]
+
+    def buffer_bytes(frame):  # the string views' data buffers
+        return frame["s"].rechunk().to_arrow(compat_level=pl.CompatLevel.newest()).get_total_buffer_size()
+
+    compact = compact_strings(picked)
+    assert compact.equals(picked)
+    assert buffer_bytes(compact) < 1000 < buffer_bytes(picked)
+
+
 @pytest.mark.parametrize("text, lines", [("a\n1\n", 2), ("a\n1", 2), ("a\r\n1\r\n\r\n", 3), ("x", 1)])
 def test_count_lines(tmp_path, text, lines):
     from tablekit.engine.delimited import count_lines

@@ -9,6 +9,7 @@ order; every row is tagged with the index of the row group it came from.
 """
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field as dataclass_field, replace
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
@@ -26,6 +27,8 @@ from tablekit.sources.registry import is_remote
 PARQUET_MAGIC = b"PAR1"
 FOOTER_THREADS = 16  # remote footers read at once
 ROW_INDEX = "__tablekit_row"  # temporary: a row's position in its file
+SAMPLE_CHUNK_ROWS = 1 << 20  # rows decoded at once by one sampling read (memory vs. per-read costs)
+REMOTE_SAMPLE_READS = 8  # sampling reads of remote files at once (they mostly wait for the network)
 
 
 @dataclass(frozen=True)
@@ -156,16 +159,20 @@ def _read(layout: ParquetLayout, **options) -> pl.LazyFrame:
     return lazy
 
 
-def _tagged_file(layout: ParquetLayout, partition_column: str, keep_row_index: bool = False) -> pl.LazyFrame:
+def _tagged_file(layout: ParquetLayout, partition_column: str) -> pl.LazyFrame:
     """A whole file, each row tagged with its row group's global index."""
     if len(layout.row_group_rows) <= 1:
-        lazy = _read(layout, row_index_name=ROW_INDEX) if keep_row_index else _read(layout)
-        return lazy.with_columns(pl.lit(layout.first_partition, dtype=pl.UInt32).alias(partition_column))
+        return _read(layout).with_columns(_row_group_index(layout).alias(partition_column))
+    return (_read(layout, row_index_name=ROW_INDEX)
+            .with_columns(_row_group_index(layout).alias(partition_column)).drop(ROW_INDEX))
+
+
+def _row_group_index(layout: ParquetLayout) -> pl.Expr:
+    """The global index of the row group of each row (from its position in the file, ROW_INDEX, if it has several)."""
+    if len(layout.row_group_rows) <= 1:
+        return pl.lit(layout.first_partition, dtype=pl.UInt32)
     starts = pl.Series([layout.row_group_start(i) for i in range(len(layout.row_group_rows))], dtype=pl.UInt32)
-    row_group = pl.lit(starts).search_sorted(pl.col(ROW_INDEX), side="right").cast(pl.UInt32) - 1
-    lazy = (_read(layout, row_index_name=ROW_INDEX)
-            .with_columns((row_group + layout.first_partition).alias(partition_column)))
-    return lazy if keep_row_index else lazy.drop(ROW_INDEX)
+    return pl.lit(starts).search_sorted(pl.col(ROW_INDEX), side="right").cast(pl.UInt32) - 1 + layout.first_partition
 
 
 def _tagged_row_group(layout: ParquetLayout, row_group: int, index: int, partition_column: str) -> pl.LazyFrame:
@@ -212,20 +219,60 @@ def _sampled_rows(layout: ParquetLayout, seed: int, upper: float, lower: float) 
     return np.concatenate(kept) if kept else np.empty(0, dtype=np.int64)
 
 
-def sampled_scan(layouts: Sequence[ParquetLayout], drawn: Tuple[int, float, float],
-                 partition_column: str, tag: bool) -> Optional[pl.LazyFrame]:
-    """Only the sampled rows of every file (see optimizer.push_sample), tagged if asked."""
+def _chunks(layout: ParquetLayout) -> Iterator[Tuple[int, int]]:
+    """(first row, row count) of runs of consecutive row groups of at least SAMPLE_CHUNK_ROWS rows (the last may hold fewer)."""
+    start = count = 0
+    for rows in layout.row_group_rows:
+        count += rows
+        if count >= SAMPLE_CHUNK_ROWS:
+            yield start, count
+            start, count = start + count, 0
+    if count or start == 0:
+        yield start, count
+
+
+def compact_strings(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame with its strings copied out of the buffers they were decoded into.
+
+    polars' string columns are views into shared buffers: a few rows picked out of a
+    decoded row group keep all of its text alive.  Concatenating with "" writes the
+    kept strings into new buffers, and the decoded ones can be freed.
+    """
+    strings = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    return frame.with_columns(pl.col(strings) + pl.lit("")) if strings else frame
+
+
+def sampled_frame(layouts: Sequence[ParquetLayout], drawn: Tuple[int, float, float], partition_column: str,
+                  tag: bool, columns: Optional[frozenset] = None) -> Optional[pl.DataFrame]:
+    """Only the sampled rows of every file (see optimizer.push_sample), tagged if asked;
+    only the ``columns`` (and tags) when given.
+
+    A sample keeps few rows, but every page holds some of them, so all pages are decoded:
+    runs of row groups are read a few at a time (as many as there are cores, more for
+    remote files), each keeps its sampled rows only, and memory stays at a few row groups.
+    """
     seed, upper, lower = drawn
-    scans = []
+    reads = []
     for layout in layouts:
         rows = _sampled_rows(layout, seed, upper, lower)
-        lazy = (_tagged_file(layout, partition_column, keep_row_index=True) if tag
-                else _read(layout, row_index_name=ROW_INDEX))
-        wanted = pl.lit(pl.Series(rows, dtype=pl.UInt32).implode())
-        scans.append(lazy.filter(pl.col(ROW_INDEX).is_in(wanted)).drop(ROW_INDEX))
-    if not scans:
+        lazy = _read(layout, row_index_name=ROW_INDEX)
+        if columns is not None:
+            lazy = lazy.select([name for name in lazy.collect_schema().names() if name in columns or name == ROW_INDEX])
+        for start, count in _chunks(layout):
+            first, end = np.searchsorted(rows, [start, start + count])
+            wanted = pl.lit(pl.Series(rows[first:end], dtype=pl.UInt32).implode())
+            # polars reads only the slice's row groups (none for a run without sampled rows)
+            chunk = lazy.slice(start, count if end > first else 0).filter(pl.col(ROW_INDEX).is_in(wanted))
+            if tag:
+                chunk = chunk.with_columns(_row_group_index(layout).alias(partition_column))
+            reads.append(chunk.drop(ROW_INDEX))
+    if not reads:
         return None
-    return scans[0] if len(scans) == 1 else pl.concat(scans, how="diagonal_relaxed")
+    remote = any(is_remote(layout.file) for layout in layouts)
+    with ThreadPoolExecutor(max_workers=REMOTE_SAMPLE_READS if remote else max(2, os.cpu_count() or 1),
+                            thread_name_prefix="tablekit-sample") as pool:
+        frames = list(pool.map(lambda read: compact_strings(read.collect()), reads))
+    return frames[0] if len(frames) == 1 else pl.concat(frames, how="diagonal_relaxed")
 
 
 def row_group_scans(layouts: Sequence[ParquetLayout], partitions: Optional[Sequence[int]],

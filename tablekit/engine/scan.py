@@ -340,8 +340,10 @@ def parquet_read(scan: Scan, layouts) -> Optional[pl.LazyFrame]:
     partitions = scan.partitions
     if partitions is not None:
         partitions = selected_partitions(partitions, sum(layout.partition_count for layout in layouts))
-    if scan.sample is not None:
-        lazy = parquet.sampled_scan(layouts, scan.sample, PARTITION, scan.tag_partitions)
+    if scan.sample is not None:  # read at once: the sample is small
+        columns = None if scan.columns is None else frozenset(scan.columns) | frozenset(HIDDEN)
+        sampled = parquet.sampled_frame(layouts, scan.sample, PARTITION, scan.tag_partitions, columns)
+        lazy = None if sampled is None else sampled.lazy()
     else:
         lazy = parquet.scan(layouts, partitions, PARTITION, scan.tag_partitions)
     if lazy is None or not options.include_path_column:
@@ -397,10 +399,7 @@ def scan_layouts(scan: Scan, layouts, every=None, failing: bool = False,
     if rows is not None:
         lazy = lazy.filter(rows)
     lazy = _finish(lazy, scan, pl.col(ERRORS).is_not_null() if failing else None)  # polars pushes these down
-    # the streaming engine keeps memory to a few row groups when most rows are dropped while reading;
-    # remote files it would fetch one after the other: the in-memory engine fetches them at once
-    streaming = scan.sample is not None and not any(is_remote(layout.file) for layout in layouts)
-    frame = lazy.collect(engine="streaming") if streaming else lazy.collect()
+    frame = lazy.collect()
     if failing:
         check_read(frame)
     return ScanResult(frame, parquet.arrow_types(layouts))
