@@ -22,7 +22,7 @@ from tablekit.plan.nodes import ListFiles, PhysicalPlan, ReadDelimited, ReadDelt
 from tablekit.plan.partition_format import parse_partition_format
 from tablekit.progress import SILENT, Progress
 from tablekit.sources import SourceFile, resolve_paths
-from tablekit.sources.registry import is_remote, prefetch
+from tablekit.sources.registry import prefetch
 
 PARTITION = "__tablekit_partition"
 HIDDEN = (PARTITION, ERRORS)  # columns the engine carries along that are not the table's
