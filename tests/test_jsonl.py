@@ -229,3 +229,16 @@ def test_flat_objects_round_trip(tmp_path_factory, rows, big_path, monkeypatch):
                 expected = [None if v is None else float(int(v)) for v in expected]
                 got = [None if v is None else float(v) for v in got]
         assert got == expected, key
+
+
+@given(st.binary(max_size=20) | st.text(" \t\r\n\x0b\x0c\x1c\x85\xa0a", max_size=20).map(str.encode))
+def test_text_found_where_strip_leaves_some(data):
+    assert bool(jsonl._NOT_SPACE.search(data)) == bool(data.strip())
+
+
+def test_empty_and_whitespace_only_files(tmp_path):
+    (tmp_path / "empty.jsonl").write_bytes(b"")
+    (tmp_path / "spaces.jsonl").write_bytes(b" \n\t\n")
+    assert tablekit.from_json_lines_files([{"file": str(tmp_path / "empty.jsonl")}]).to_pandas_dataframe().empty
+    with pytest.raises(UserErrorException, match="line 1 .* only whitespace"):  # as mltable fails on it
+        tablekit.from_json_lines_files([{"file": str(tmp_path / "spaces.jsonl")}]).to_pandas_dataframe()

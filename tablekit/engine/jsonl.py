@@ -30,7 +30,10 @@ line-by-line parser, which implements the rules directly.
 from __future__ import annotations
 
 import json
+import mmap
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import numpy as np
@@ -54,6 +57,7 @@ UINT64_MAX = 2 ** 64 - 1
 _BLANK_LINE = r"\n[ \t\r]*[ \t][ \t\r]*\n"  # a whitespace-only line inside a piece
 _LOOKS_NOT_STRING = r"^(?:-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|true|false)$|^[\[{]"
 _BODY = r'(?:[^"\\]|\\.)'
+_NOT_SPACE = re.compile(rb"[^ \t\n\r\x0b\x0c]")  # what bytes.strip() leaves
 
 
 # -- exact line parser -----------------------------------------------------------
@@ -184,6 +188,17 @@ def _pieces(data: bytes) -> Tuple[pl.Series, List[int]]:
     return pl.Series(array), offsets
 
 
+def _any_match(pieces: pl.Series, pattern: str) -> bool:
+    """Whether the regex matches in any piece; the pieces are searched on every core at once."""
+    threads = min(os.cpu_count() or 1, len(pieces))
+    if threads <= 1:
+        return bool(pieces.str.contains(pattern).any())
+    step = -(-len(pieces) // threads)
+    parts = [pieces.slice(start, step) for start in range(0, len(pieces), step)]
+    with ThreadPoolExecutor(max_workers=len(parts), thread_name_prefix="tablekit-json-check") as pool:
+        return any(pool.map(lambda part: bool(part.str.contains(pattern).any()), parts))
+
+
 def _is_blank(line: bytes) -> bool:
     return not line.strip(b" \t\r") and (b" " in line or b"\t" in line)
 
@@ -196,7 +211,7 @@ def _has_blank_line(data: bytes, pieces: pl.Series, offsets: List[int]) -> bool:
             return True
     if _is_blank(data[data.rfind(b"\n") + 1:]):  # a last line without a newline after it
         return True
-    return bool(pieces.str.contains(_BLANK_LINE).any())
+    return _any_match(pieces, _BLANK_LINE)
 
 
 def _rx_char(ch: str) -> str:
@@ -232,16 +247,16 @@ def _keys(dtype: pl.DataType, out: set) -> None:
         _keys(dtype.inner, out)
 
 
-def _string_leaves(series: pl.Series, top: bool = True) -> Iterator[Tuple[pl.Series, bool]]:
-    """(values, is a top-level column) for every String leaf of a column."""
+def _string_leaves(series: pl.Series) -> Iterator[pl.Series]:
+    """The values of every String leaf of a column."""
     dtype = series.dtype
     if dtype == pl.String:
-        yield series, top
+        yield series
     elif isinstance(dtype, pl.List):
-        yield from _string_leaves(series.explode(), False)
+        yield from _string_leaves(series.explode())
     elif isinstance(dtype, pl.Struct):
         for f in dtype.fields:
-            yield from _string_leaves(series.struct.field(f.name), False)
+            yield from _string_leaves(series.struct.field(f.name))
 
 
 def _has_wide_struct(dtype: pl.DataType) -> bool:
@@ -264,19 +279,19 @@ def _has_nested(dtype: pl.DataType, kind) -> bool:
 
 def _strings_are_strings(frame: pl.DataFrame, pieces) -> bool:
     """No String leaf holds a value polars converted from a number, bool, array or object."""
-    doubtful = []
-    for series in frame.iter_columns():
-        for leaf, top in _string_leaves(series):
-            if leaf.str.contains(_LOOKS_NOT_STRING).any():
-                if not top:
-                    return False
-                doubtful.append(series.name)
+    top = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    looks = frame.select(pl.col(top).str.contains(_LOOKS_NOT_STRING).any()).row(0) if top else ()  # columns at once
+    doubtful = [name for name, found in zip(top, looks) if found]
+    for series in frame.iter_columns():  # strings inside lists and objects: one converted value is enough
+        if series.name not in top and any(leaf.str.contains(_LOOKS_NOT_STRING).any()
+                                          for leaf in _string_leaves(series)):
+            return False
     if not doubtful:
         return True
     # a top-level string key followed by a value that is not a string or null
     names = "|".join("".join(_rx_char(c) for c in name) for name in doubtful)
     pattern = f'"(?:{names})"[ \\t\\r\\n]*:[ \\t\\r\\n]*[^" \\t\\r\\nn]'
-    return not pieces()[0].str.contains(pattern).any()
+    return not _any_match(pieces()[0], pattern)
 
 
 def _fix_types(frame: pl.DataFrame) -> pl.DataFrame:
@@ -310,7 +325,7 @@ def _read_fast(file: SourceFile, data: bytes, whole_file_data: bool) -> Optional
 
     ``whole_file_data``: ``data`` is the whole file, which polars may then read from its path.
     """
-    bom = data.startswith(BOM)
+    bom = data[:len(BOM)] == BOM
     if bom:
         data = data[len(BOM):]
     source = file.path if whole_file_data and isinstance(file.source, LocalSource) and not bom else data
@@ -346,7 +361,7 @@ def _read_fast(file: SourceFile, data: bytes, whole_file_data: bool) -> Optional
         known: set = set()
         _keys(pl.Struct(frame.schema), known)
         try:
-            complete = not pieces()[0].str.contains(_unknown_key_regex(sorted(known))).any()
+            complete = not _any_match(pieces()[0], _unknown_key_regex(sorted(known)))
         except pl.exceptions.PolarsError:  # e.g. a regex too big for very many keys
             complete = False
         if not complete:
@@ -383,7 +398,19 @@ def _first_seen_order(data: bytes, schema) -> Optional[List[str]]:
 
 
 def read_file(file: SourceFile, options: ReadJsonLines) -> pl.DataFrame:
-    return _read_data(file.source.read_bytes(file.path), file, options, whole_file=True)
+    return _read_data(_whole_file(file), file, options, whole_file=True)
+
+
+def _whole_file(file: SourceFile):
+    """The file's bytes; a local file is mapped, not copied (polars maps it too: the pages are shared).
+
+    A mapping has bytes' find, slicing and buffer, which is all the fast path uses.
+    """
+    if isinstance(file.source, LocalSource):
+        with open(file.path, "rb") as f:
+            if os.fstat(f.fileno()).st_size:
+                return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)  # unmapped once nothing uses it
+    return file.source.read_bytes(file.path)
 
 
 def read_block(block: Block, file: SourceFile, options: ReadJsonLines) -> pl.DataFrame:
@@ -394,10 +421,10 @@ def read_block(block: Block, file: SourceFile, options: ReadJsonLines) -> pl.Dat
 def _read_data(data: bytes, file: SourceFile, options: ReadJsonLines, whole_file: bool,
                first_line: int = 1) -> pl.DataFrame:
     frame = None
-    if is_utf8_family(options.encoding) and data.strip():
+    if is_utf8_family(options.encoding) and _NOT_SPACE.search(data):
         frame = _read_fast(file, data, whole_file)
     if frame is None:
-        frame = read_exact(data, options, file.display, first_line)
+        frame = read_exact(bytes(data), options, file.display, first_line)
     return _check_depth(frame, file.display)
 
 
