@@ -133,6 +133,31 @@ def test_parquet_sample_drawn_while_reading_matches_engine_sampling(tmp_path):
     assert not ka & kb and len(ka | kb) == 15000
 
 
+@pytest.mark.parametrize("text, streamed", [
+    ("a,b\n1,x\n2,y\n3,x\n4,\n", True),     # plain: polars streams the file, filtering as it goes
+    ("a,b\n1,x\n\n2,y\n3,x\n", False),       # a blank line: the exact parser decides
+    ('a,b\n1,"x\ny"\n2,y\n3,x\n', False),     # a quoted line break: mltable ends the record there
+])
+def test_filtered_csv_read_matches_filtering_the_whole_read(tmp_path, monkeypatch, text, streamed):
+    from tablekit.engine import delimited
+
+    path = tmp_path / "t.csv"
+    path.write_text(text)
+    table = mltable.from_delimited_files([{"file": str(path)}])
+    whole = table.to_pandas_dataframe()
+    kept = []
+    read_typed = delimited.read_typed
+
+    def spy(*args, **kwargs):
+        frame = read_typed(*args, **kwargs)
+        kept.append(kwargs.get("keep") is not None and frame is not None)
+        return frame
+    monkeypatch.setattr(delimited, "read_typed", spy)
+    filtered = table.filter("col('b') == 'x'").to_pandas_dataframe()
+    pd.testing.assert_frame_equal(filtered, whole[whole["b"] == "x"].reset_index(drop=True))
+    assert kept == [streamed]
+
+
 def test_parquet_sample_read_in_runs_of_row_groups(tmp_path, monkeypatch):
     """However the row groups are grouped into reads, the sample, its partitions and its paths are the same."""
     import pyarrow.parquet as pq

@@ -10,9 +10,10 @@ and run on the parsed data, so ordinary files pay almost nothing for them.
 from __future__ import annotations
 
 import io
+import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import List, Optional, Sequence
+from typing import Callable, List, Optional, Sequence
 
 import numpy as np
 import polars as pl
@@ -26,6 +27,11 @@ from tablekit.sources import SourceFile
 
 HEAD_CHUNK = 1 << 16
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tablekit-lines")
+
+# polars' streaming CSV reader (a filtered read streams) holds several chunks of text at once,
+# 32 MiB each by default; at 16 MiB a filtered read of a big file peaks ~25% lower, no slower.
+# Only where the user has not chosen (polars reads it at every scan; docs/performance.md).
+os.environ.setdefault("POLARS_CSV_CHUNK_SIZE", str(16 << 20))
 
 
 @dataclass
@@ -100,10 +106,17 @@ def _needs_exact_parser(frame: pl.DataFrame, options: ReadDelimited, crlf: bool,
     """Whether polars' parse may differ from mltable's for this file."""
     if frame.width == 0:
         return False
-    if not options.support_multi_line and frame.height != lines:
+    return _parse_differs(options, crlf, lines, frame.height, bool(frame.select(_BLANK_ROW.any()).item()))
+
+
+def _parse_differs(options: ReadDelimited, crlf: bool, lines: int, rows: int, blank_row: bool) -> bool:
+    if not options.support_multi_line and rows != lines:
         return True  # a quoted field spans lines: mltable ends the record at the line break
     # a blank line reads as an all-null row; mltable skips it (in CRLF files it keeps it)
-    return not crlf and bool(frame.select(pl.all_horizontal(pl.all().is_null()).any()).item())
+    return not crlf and blank_row
+
+
+_BLANK_ROW = pl.all_horizontal(pl.all().is_null())
 
 
 def read_raw(file: SourceFile, file_index: int, options: ReadDelimited,
@@ -168,30 +181,44 @@ def _exact_strings(data: bytes, file: SourceFile, options: ReadDelimited,
 
 
 def read_typed(file: SourceFile, options: ReadDelimited, positions: List[int], kinds: dict,
-               has_header: bool) -> Optional[pl.DataFrame]:
+               has_header: bool, keep: Optional[Callable[[pl.LazyFrame], pl.LazyFrame]] = None
+               ) -> Optional[pl.DataFrame]:
     """A whole file with its number columns parsed by polars directly (c<position> names).
 
     Used once the sample has fixed the kinds: numbers then never exist as
     strings.  None when polars meets anything it would read differently from
     mltable (a value that does not fit, ragged or multi-line records, blank
     lines); the caller then reads the file as strings.
+
+    ``keep`` (given the parsed rows) returns those to keep: polars then streams the
+    file, filtering as it goes, and memory holds only the rows kept.
     """
     numbers = {f"column_{p}": pl.Int64 if kinds.get(p) == inference.INT else pl.Float64
                for p in positions if kinds.get(p) in (inference.INT, inference.FLOAT)}
     line_count = _POOL.submit(count_lines, file)
+    lazy = pl.scan_csv(file.source.reader_input(file.path), has_header=False, skip_rows=1 if has_header else 0,
+                       infer_schema=False, separator=options.delimiter[:1], quote_char='"', raise_if_empty=False,
+                       schema_overrides=numbers, encoding="utf8")
     try:
-        frame = pl.read_csv(file.source.reader_input(file.path), has_header=False, skip_rows=1 if has_header else 0,
-                            infer_schema=False, separator=options.delimiter[:1], quote_char='"',
-                            raise_if_empty=False, columns=positions, schema_overrides=numbers, encoding="utf8")
+        lazy = lazy.select([f"column_{p}" for p in positions]).rename(
+            {f"column_{p}": f"c{p}" for p in positions})
+        if keep is None:
+            frame = lazy.collect()
+            rows, blank_row = frame.height, frame.width > 0 and bool(frame.select(_BLANK_ROW.any()).item())
+        else:  # one pass: the kept rows, and every row counted and checked
+            totals = [pl.len(), _BLANK_ROW.any()] if positions else [pl.len(), pl.lit(False)]
+            frame, totals = pl.collect_all([keep(lazy), lazy.select(totals)],
+                                           engine="streaming")
+            rows, blank_row = totals.row(0)
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, pl.exceptions.ShapeError,
             pl.exceptions.ColumnNotFoundError):  # e.g. records wider than the first one
         line_count.cancel()
         return None
     crlf = b"\r\n" in file.source.read_bytes(file.path, 0, 4096)
     data_lines = line_count.result() - (1 if has_header else 0)
-    if frame.width != len(positions) or _needs_exact_parser(frame, options, crlf, data_lines):
+    if frame.width != len(positions) or _parse_differs(options, crlf, data_lines, rows, bool(blank_row)):
         return None
-    return frame.rename({old: f"c{p}" for p, old in zip(positions, frame.columns)})
+    return frame
 
 
 # -- headers -------------------------------------------------------------------

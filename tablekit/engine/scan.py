@@ -14,10 +14,10 @@ from typing import Dict, List, Optional, Sequence
 import polars as pl
 import pyarrow as pa
 
-from tablekit.engine import delimited, delta, jsonl, parquet
+from tablekit.engine import delimited, delta, inference, jsonl, parquet
 from tablekit.engine.partition_values import ERRORS, FilePartitions, check_filter, check_read, surviving_files
-from tablekit.errors import ErrorCode, data_error
-from tablekit.expr import compile_filter, parse_filter
+from tablekit.errors import ErrorCode, UserErrorException, data_error
+from tablekit.expr import compile_filter, parse_filter, referenced_columns
 from tablekit.plan.nodes import ListFiles, PhysicalPlan, ReadDelimited, ReadDeltaLake, ReadJsonLines, ReadParquet, Scan
 from tablekit.plan.partition_format import parse_partition_format
 from tablekit.progress import SILENT, Progress
@@ -142,10 +142,32 @@ def _typed_single_file(scan: Scan, chosen, projection) -> Optional[pl.DataFrame]
     kinds = delimited.infer_types(head_frame.head(spec.sample_size), options)
     by_position = {int(raw[1:]): kinds[name] for raw, name in names.items()}
     frame = delimited.read_typed(file, options, sorted(by_position), by_position,
-                                 has_header=options.header != "no_header")
+                                 has_header=options.header != "no_header", keep=_rows_kept(scan, names, kinds))
     if frame is None:
         return None
     return typed_file_frame(frame.rename(names), index, file, scan, kinds)
+
+
+def _rows_kept(scan: Scan, names: Dict[str, str], kinds: dict):
+    """For read_typed: the scan's predicate applied to the parsed columns (c<position> names), when
+    the columns it reads are typed as it will see them (numbers parsed by polars, strings); else None."""
+    options: ReadDelimited = scan.read
+    if scan.predicate is None or options.include_path_column or scan.partition_formats:
+        return None
+    try:
+        referenced = referenced_columns(parse_filter(scan.predicate))
+    except UserErrorException:
+        return None  # reported when the filter runs
+    if not referenced <= set(names.values()) or any(
+            kinds[name] not in (inference.INT, inference.FLOAT, inference.STRING, inference.EMPTY)
+            for name in referenced):
+        return None
+    positional = {name: raw for raw, name in names.items()}
+
+    def keep(lazy: pl.LazyFrame) -> pl.LazyFrame:
+        named = lazy.rename(names)
+        return named.filter(compile_predicate(scan.predicate, named.collect_schema())).rename(positional)
+    return keep
 
 
 def typed_file_frame(frame: pl.DataFrame, index: int, file: SourceFile, scan: Scan, kinds: dict) -> pl.DataFrame:
