@@ -67,25 +67,38 @@ def datetime_formats(values: pl.Series) -> tuple:
     return tuple(fmt for fmt, hit in zip(DATETIME_FORMATS, used) if hit)
 
 
-def infer_kind(values: pl.Series):
-    values = values.drop_nulls()
-    if values.len() == 0:
-        return EMPTY
-    if values.is_in(list(TRUE_WORDS + FALSE_WORDS)).all():
-        return BOOL
-    if _all_match(values, INT_PATTERN):
-        as_int = values.str.strip_chars().cast(pl.Int64, strict=False)
-        return INT if as_int.null_count() == 0 else FLOAT
-    if _all_match(values, FLOAT_PATTERN):
-        return FLOAT
-    formats = datetime_formats(values) if _all_match(values, DATE_SHAPE) else ()
-    if formats:
-        return (DATETIME, formats)
-    return STRING
-
-
 def infer_kinds(sample: pl.DataFrame) -> Dict[str, object]:
-    return {name: infer_kind(sample.get_column(name)) for name in sample.columns}
+    """Each column's kind from its sample: boolean words, ints, floats, datetimes in known layouts, else string.
+
+    The tests for every column run as one polars query (a take(1000) is mostly this).
+    """
+    words = list(TRUE_WORDS + FALSE_WORDS)
+    tests = []
+    for i, name in enumerate(sample.columns):
+        values = pl.col(name).cast(pl.String).drop_nulls()
+        tests += [values.len().alias(f"n{i}"),
+                  values.is_in(words).all().alias(f"bool{i}"),
+                  values.str.contains(INT_PATTERN).all().alias(f"int{i}"),
+                  # ints beyond int64 are floats
+                  (values.str.strip_chars().cast(pl.Int64, strict=False).null_count() == 0).alias(f"fits{i}"),
+                  values.str.contains(FLOAT_PATTERN).all().alias(f"float{i}"),
+                  values.str.contains(DATE_SHAPE).all().alias(f"date{i}")]
+    found = sample.select(tests).row(0, named=True) if tests else {}
+    kinds = {}
+    for i, name in enumerate(sample.columns):
+        if found[f"n{i}"] == 0:
+            kinds[name] = EMPTY
+        elif found[f"bool{i}"]:
+            kinds[name] = BOOL
+        elif found[f"int{i}"]:
+            kinds[name] = INT if found[f"fits{i}"] else FLOAT
+        elif found[f"float{i}"]:
+            kinds[name] = FLOAT
+        else:
+            formats = datetime_formats(sample.get_column(name).drop_nulls()) if found[f"date{i}"] else ()
+            kinds[name] = (DATETIME, formats) if formats else STRING
+    return kinds
+
 
 
 def fast_cast(name: str, kind) -> pl.Expr:
