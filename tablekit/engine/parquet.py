@@ -28,6 +28,7 @@ PARQUET_MAGIC = b"PAR1"
 FOOTER_THREADS = 16  # remote footers read at once
 ROW_INDEX = "__tablekit_row"  # temporary: a row's position in its file
 SAMPLE_CHUNK_ROWS = 1 << 20  # rows decoded at once by one sampling read (memory vs. per-read costs)
+SAMPLE_READS = min(8, max(2, os.cpu_count() or 1))  # sampling reads at once: one a core, memory bounded
 REMOTE_SAMPLE_READS = 8  # sampling reads of remote files at once (they mostly wait for the network)
 
 
@@ -220,7 +221,8 @@ def _sampled_rows(layout: ParquetLayout, seed: int, upper: float, lower: float) 
 
 
 def _chunks(layout: ParquetLayout) -> Iterator[Tuple[int, int]]:
-    """(first row, row count) of runs of consecutive row groups of at least SAMPLE_CHUNK_ROWS rows (the last may hold fewer)."""
+    """(first row, row count) of runs of consecutive row groups holding at least SAMPLE_CHUNK_ROWS
+    rows each (the last run may hold fewer)."""
     start = count = 0
     for rows in layout.row_group_rows:
         count += rows
@@ -269,7 +271,7 @@ def sampled_frame(layouts: Sequence[ParquetLayout], drawn: Tuple[int, float, flo
     if not reads:
         return None
     remote = any(is_remote(layout.file) for layout in layouts)
-    with ThreadPoolExecutor(max_workers=REMOTE_SAMPLE_READS if remote else max(2, os.cpu_count() or 1),
+    with ThreadPoolExecutor(max_workers=REMOTE_SAMPLE_READS if remote else SAMPLE_READS,
                             thread_name_prefix="tablekit-sample") as pool:
         frames = list(pool.map(lambda read: compact_strings(read.collect()), reads))
     return frames[0] if len(frames) == 1 else pl.concat(frames, how="diagonal_relaxed")
