@@ -60,20 +60,25 @@ def select_files(files: Sequence[SourceFile], partitions: Optional[Sequence[int]
 
 def project(frame, scan: Scan):
     """The pushed-down column selection of a frame (eager or lazy); the partition tags stay."""
-    if scan.columns is None:
-        return frame
+    return frame if scan.columns is None else frame.select(_projected(frame.collect_schema(), scan))
+
+
+def _projected(schema: pl.Schema, scan: Scan) -> List[str]:
     keep = set(scan.columns) | set(HIDDEN)
-    return frame.select([c for c in frame.collect_schema().names() if c in keep])
+    return [c for c in schema.names() if c in keep]
 
 
 def _finish(frame, scan: Scan, also_keep: Optional[pl.Expr] = None):
     """Apply pushed-down columns, predicate and limit to a frame (eager or lazy) that has all columns;
     the predicate keeps the rows ``also_keep`` marks too."""
-    frame = project(frame, scan)
+    schema = frame.collect_schema()  # once: for a lazy scan, each call resolves the files' schema again
+    if scan.columns is not None:
+        names = _projected(schema, scan)
+        frame, schema = frame.select(names), pl.Schema({name: schema[name] for name in names})
     if scan.predicate is not None:
         if isinstance(frame, pl.DataFrame):
             check_filter(frame, scan.predicate)
-        predicate = compile_predicate(scan.predicate, frame.collect_schema())
+        predicate = compile_predicate(scan.predicate, schema)
         frame = frame.filter(predicate if also_keep is None else predicate | also_keep)
     if scan.limit is not None:
         frame = frame.head(scan.limit)
