@@ -4,19 +4,20 @@ Adding a storage scheme means writing one source class and adding it to
 ``SOURCES``; nothing else in tablekit knows about schemes.  A source that
 needs credentials, or keeps what it fetched for one materialization (the
 remote ones), has ``connect(storage_options)``, which gives the object that
-lists and opens the files.
+lists and opens the files.  Sources other than local files are named by
+``"module:Class"`` and imported the first time a path needs them, so
+``import tablekit`` does not load the storage clients.
 """
 from __future__ import annotations
 
+import importlib
+import threading
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence
 
-from tablekit.catalog.source import AzureMLSource
 from tablekit.errors import ErrorCode, data_error
 from tablekit.plan.nodes import PathEntry
-from tablekit.sources.azure_blob import AzureBlobSource
 from tablekit.sources.credentials import StorageOptions
-from tablekit.sources.http import HttpSource
 from tablekit.sources.local import LocalSource
 from tablekit.sources.remote import RemoteConnection, join_url
 
@@ -31,14 +32,24 @@ class SourceFile:
     source: object
 
 
-SOURCES: Dict[str, object] = {
+_HTTP, _AZURE_BLOB = "tablekit.sources.http:HttpSource", "tablekit.sources.azure_blob:AzureBlobSource"
+SOURCES: Dict[str, object] = {  # scheme -> a source, or the "module:Class" of one
     "": LocalSource(),
     "file": LocalSource(),
-    "azureml": AzureMLSource(),  # datastore paths and data assets, resolved through the workspace catalog
+    "azureml": "tablekit.catalog.source:AzureMLSource",  # datastore paths and data assets (workspace catalog)
+    "http": _HTTP, "https": _HTTP,  # files on web servers (no listing)
+    "wasbs": _AZURE_BLOB, "wasb": _AZURE_BLOB, "abfss": _AZURE_BLOB, "abfs": _AZURE_BLOB,
 }
-_HTTP, _AZURE_BLOB = HttpSource(), AzureBlobSource()
-SOURCES.update({"http": _HTTP, "https": _HTTP,  # files on web servers (no listing)
-                "wasbs": _AZURE_BLOB, "wasb": _AZURE_BLOB, "abfss": _AZURE_BLOB, "abfs": _AZURE_BLOB})
+_LOADED: Dict[str, object] = {}  # "module:Class" -> its one instance
+_LOADING = threading.Lock()
+
+
+def _loaded(name: str):
+    with _LOADING:
+        if name not in _LOADED:
+            module, _, cls = name.partition(":")
+            _LOADED[name] = getattr(importlib.import_module(module), cls)()
+        return _LOADED[name]
 
 
 def scheme_of(path: str) -> str:
@@ -53,11 +64,12 @@ def scheme_of(path: str) -> str:
 def registered_source(path: str):
     scheme = scheme_of(path)
     try:
-        return SOURCES[scheme]
+        source = SOURCES[scheme]
     except KeyError:
         raise data_error(ErrorCode.NOT_FOUND,
                          f"The requested stream was not found: no storage is registered for '{scheme}://' "
                          f"paths ({path})") from None
+    return _loaded(source) if isinstance(source, str) else source
 
 
 def source_for(path: str, storage_options: Optional[StorageOptions] = None):
