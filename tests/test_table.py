@@ -158,6 +158,20 @@ def test_filtered_csv_read_matches_filtering_the_whole_read(tmp_path, monkeypatc
     assert kept == [streamed]
 
 
+def test_lines_are_not_counted_when_records_may_span_lines(tmp_path, monkeypatch):
+    from tablekit.engine import delimited
+
+    path = tmp_path / "t.csv"
+    path.write_text('a,b\n1,"x\ny"\n2,z\n')
+
+    def no_count(file):
+        raise AssertionError("the line count is only needed without support_multi_line")
+    monkeypatch.setattr(delimited, "count_lines", no_count)
+    table = mltable.from_delimited_files([{"file": str(path)}], support_multi_line=True)
+    assert table.to_pandas_dataframe()["b"].tolist() == ["x\ny", "z"]
+    assert table.filter("col('a') > 1").to_pandas_dataframe()["b"].tolist() == ["z"]
+
+
 def test_parquet_sample_read_in_runs_of_row_groups(tmp_path, monkeypatch):
     """However the row groups are grouped into reads, the sample, its partitions and its paths are the same."""
     import pyarrow.parquet as pq

@@ -102,14 +102,20 @@ def count_lines(file: SourceFile) -> int:
     return lines + (0 if last == 10 else 1)
 
 
-def _needs_exact_parser(frame: pl.DataFrame, options: ReadDelimited, crlf: bool, lines: int) -> bool:
+def _count_lines_meanwhile(file: SourceFile, options: ReadDelimited):
+    """The file's line count, counted while polars parses (it runs without the GIL); None when
+    records may span lines anyway (support_multi_line), which makes the count useless."""
+    return None if options.support_multi_line else _POOL.submit(count_lines, file)
+
+
+def _needs_exact_parser(frame: pl.DataFrame, options: ReadDelimited, crlf: bool, lines: Optional[int]) -> bool:
     """Whether polars' parse may differ from mltable's for this file."""
     if frame.width == 0:
         return False
     return _parse_differs(options, crlf, lines, frame.height, bool(frame.select(_BLANK_ROW.any()).item()))
 
 
-def _parse_differs(options: ReadDelimited, crlf: bool, lines: int, rows: int, blank_row: bool) -> bool:
+def _parse_differs(options: ReadDelimited, crlf: bool, lines: Optional[int], rows: int, blank_row: bool) -> bool:
     if not options.support_multi_line and rows != lines:
         return True  # a quoted field spans lines: mltable ends the record at the line break
     # a blank line reads as an all-null row; mltable skips it (in CRLF files it keeps it)
@@ -149,19 +155,24 @@ def _polars_strings(file: SourceFile, data: Optional[bytes], options: ReadDelimi
     if not is_utf8_family(options.encoding) or len(delimiter.encode()) != 1:
         return None
     source = io.BytesIO(data) if data is not None else file.source.reader_input(file.path)
-    # counting lines overlaps with polars' parse (which runs without the GIL)
-    line_count = _POOL.submit(count_lines, file) if data is None else None
+    line_count = _count_lines_meanwhile(file, options) if data is None else None
     try:
         frame = pl.read_csv(
             source, has_header=False, infer_schema=False, separator=delimiter,
             quote_char='"', raise_if_empty=False, columns=positions,
             n_rows=max_lines, encoding="utf8")
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, pl.exceptions.ShapeError):
+        if line_count is not None:
+            line_count.cancel()
         return None  # polars cannot parse it as mltable would: use the exact parser
     head = data[:4096] if data is not None else file.source.read_bytes(file.path, 0, 4096)
     crlf = b"\r\n" in head
-    lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1) \
-        if data is not None else line_count.result()
+    if options.support_multi_line:
+        lines = None
+    elif data is not None:
+        lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+    else:
+        lines = line_count.result()
     if _needs_exact_parser(frame, options, crlf, lines):
         return None
     return _positional(frame, positions)
@@ -195,7 +206,7 @@ def read_typed(file: SourceFile, options: ReadDelimited, positions: List[int], k
     """
     numbers = {f"column_{p}": pl.Int64 if kinds.get(p) == inference.INT else pl.Float64
                for p in positions if kinds.get(p) in (inference.INT, inference.FLOAT)}
-    line_count = _POOL.submit(count_lines, file)
+    line_count = _count_lines_meanwhile(file, options)
     lazy = pl.scan_csv(file.source.reader_input(file.path), has_header=False, skip_rows=1 if has_header else 0,
                        infer_schema=False, separator=options.delimiter[:1], quote_char='"', raise_if_empty=False,
                        schema_overrides=numbers, encoding="utf8")
@@ -212,10 +223,11 @@ def read_typed(file: SourceFile, options: ReadDelimited, positions: List[int], k
             rows, blank_row = totals.row(0)
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, pl.exceptions.ShapeError,
             pl.exceptions.ColumnNotFoundError):  # e.g. records wider than the first one
-        line_count.cancel()
+        if line_count is not None:
+            line_count.cancel()
         return None
     crlf = b"\r\n" in file.source.read_bytes(file.path, 0, 4096)
-    data_lines = line_count.result() - (1 if has_header else 0)
+    data_lines = None if line_count is None else line_count.result() - (1 if has_header else 0)
     if frame.width != len(positions) or _parse_differs(options, crlf, data_lines, rows, bool(blank_row)):
         return None
     return frame
