@@ -24,7 +24,7 @@ from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 import polars as pl
 
 from tablekit.errors import ErrorCode, ExecutionError, MLTableError, data_error
-from tablekit.expr import compile_filter, parse_filter, referenced_columns
+from tablekit.expr import columns_read, compile_filter, parse_filter
 from tablekit.expr.runtime import TRANSFORMATION_UNEXPECTED
 from tablekit.plan.nodes import ExtractPartitionFormat, Scan
 from tablekit.plan.partition_format import INVALID_DATE, NO_MATCH, PathValues, parse_partition_format
@@ -208,9 +208,8 @@ def check_filter(frame: pl.DataFrame, expression: str) -> None:
     descriptions = frame.get_column(ERRORS).drop_nulls().unique(maintain_order=True)
     if descriptions.len() == 0:
         return
-    try:
-        read = referenced_columns(parse_filter(expression))
-    except MLTableError:
+    read = columns_read(expression)
+    if read is None:
         return  # the filter itself reports its syntax error
     for description in descriptions:
         if read & set(json.loads(description)["columns"]):

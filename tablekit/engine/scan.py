@@ -16,8 +16,8 @@ import pyarrow as pa
 
 from tablekit.engine import delimited, delta, inference, jsonl, parquet
 from tablekit.engine.partition_values import ERRORS, FilePartitions, check_filter, check_read, surviving_files
-from tablekit.errors import ErrorCode, UserErrorException, data_error
-from tablekit.expr import compile_filter, parse_filter, referenced_columns
+from tablekit.errors import ErrorCode, data_error
+from tablekit.expr import columns_read, compile_filter, parse_filter
 from tablekit.plan.nodes import ListFiles, PhysicalPlan, ReadDelimited, ReadDeltaLake, ReadJsonLines, ReadParquet, Scan
 from tablekit.plan.partition_format import parse_partition_format
 from tablekit.progress import SILENT, Progress
@@ -159,11 +159,8 @@ def _rows_kept(scan: Scan, names: Dict[str, str], kinds: dict):
     options: ReadDelimited = scan.read
     if scan.predicate is None or options.include_path_column or scan.partition_formats:
         return None
-    try:
-        referenced = referenced_columns(parse_filter(scan.predicate))
-    except UserErrorException:
-        return None  # reported when the filter runs
-    if not referenced <= set(names.values()) or any(
+    referenced = columns_read(scan.predicate)
+    if referenced is None or not referenced <= set(names.values()) or any(
             kinds[name] not in (inference.INT, inference.FLOAT, inference.STRING, inference.EMPTY)
             for name in referenced):
         return None

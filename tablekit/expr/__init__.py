@@ -9,6 +9,9 @@ The language is documented in docs/filter-language.md.
 """
 from __future__ import annotations
 
+from typing import Optional
+
+from tablekit.errors import UserErrorException
 from tablekit.expr import ast
 from tablekit.expr.compile import compile_filter
 from tablekit.expr.parser import parse_filter
@@ -22,4 +25,13 @@ def referenced_columns(node: Node) -> frozenset:
     return frozenset(n.name for n in ast.walk(node) if isinstance(n, ast.Column))
 
 
-__all__ = ["parse_filter", "compile_filter", "referenced_columns", "to_text", "Node"]
+def columns_read(expression: str) -> Optional[frozenset]:
+    """The columns a filter expression reads; None when it does not parse (its error is
+    reported when the filter runs, not by whoever only wanted its columns)."""
+    try:
+        return referenced_columns(parse_filter(expression))
+    except UserErrorException:
+        return None
+
+
+__all__ = ["parse_filter", "compile_filter", "referenced_columns", "columns_read", "to_text", "Node"]

@@ -9,18 +9,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tablekit.errors import UserErrorException
-from tablekit.expr import parse_filter, referenced_columns
+from tablekit.expr import columns_read
 
 from tablekit.plan.nodes import (ColumnPattern, ConvertColumnTypes, DropColumns, ExtractPartitionFormat, Filter,
                                  KeepColumns, PhysicalPlan, column_tuple)
-
-
-def _filter_columns(expression: str):
-    try:
-        return set(referenced_columns(parse_filter(expression)))
-    except UserErrorException:
-        return None  # the error is reported when the filter runs
 
 
 def columns_needed(plan: PhysicalPlan):
@@ -34,7 +26,7 @@ def columns_needed(plan: PhysicalPlan):
             if needed is None:
                 continue
         elif isinstance(step, Filter) and needed is not None:
-            referenced = _filter_columns(step.expression)
+            referenced = columns_read(step.expression)
             if referenced is None:
                 return None
             needed |= referenced
@@ -43,7 +35,7 @@ def columns_needed(plan: PhysicalPlan):
         elif isinstance(step, ExtractPartitionFormat) and needed is not None:
             needed.add(step.path_column)  # a partition format after the read reads the rows' paths
     if needed is not None and plan.scan.predicate:
-        referenced = _filter_columns(plan.scan.predicate)
+        referenced = columns_read(plan.scan.predicate)
         if referenced is None:
             return None
         needed |= referenced

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Dict, FrozenSet, List, Optional, Tuple
 
 from tablekit.errors import ErrorCode, MLTableError, data_error
-from tablekit.expr import parse_filter, referenced_columns
+from tablekit.expr import columns_read
 from tablekit.plan.nodes import DropColumns, Filter, KeepColumns, Plan
 
 DATE_PARTS = {"yyyy": 4, "MM": 2, "dd": 2, "HH": 2, "mm": 2, "ss": 2}
@@ -206,11 +206,8 @@ def file_level_filters(plan: Plan) -> FrozenSet[int]:
     first = len(plan.partition_formats) + (plan.read is not None)
     for position, step in enumerate(plan.steps[first:], start=first):
         if isinstance(step, Filter):
-            try:
-                columns = referenced_columns(parse_filter(step.expression))
-            except MLTableError:
-                break
-            if not columns <= partition_columns:
+            columns = columns_read(step.expression)
+            if columns is None or not columns <= partition_columns:
                 break
             moved.add(position)
         elif not isinstance(step, (KeepColumns, DropColumns)):
