@@ -112,7 +112,7 @@ def _needs_exact_parser(frame: pl.DataFrame, options: ReadDelimited, crlf: bool,
     """Whether polars' parse may differ from mltable's for this file."""
     if frame.width == 0:
         return False
-    return _parse_differs(options, crlf, lines, frame.height, bool(frame.select(_BLANK_ROW.any()).item()))
+    return _parse_differs(options, crlf, lines, frame.height, _has_blank_row(frame))
 
 
 def _parse_differs(options: ReadDelimited, crlf: bool, lines: Optional[int], rows: int, blank_row: bool) -> bool:
@@ -123,6 +123,10 @@ def _parse_differs(options: ReadDelimited, crlf: bool, lines: Optional[int], row
 
 
 _BLANK_ROW = pl.all_horizontal(pl.all().is_null())
+
+
+def _has_blank_row(frame: pl.DataFrame) -> bool:
+    return frame.width > 0 and bool(frame.select(_BLANK_ROW.any()).item())
 
 
 def read_raw(file: SourceFile, file_index: int, options: ReadDelimited,
@@ -207,19 +211,17 @@ def read_typed(file: SourceFile, options: ReadDelimited, positions: List[int], k
     numbers = {f"column_{p}": pl.Int64 if kinds.get(p) == inference.INT else pl.Float64
                for p in positions if kinds.get(p) in (inference.INT, inference.FLOAT)}
     line_count = _count_lines_meanwhile(file, options)
-    lazy = pl.scan_csv(file.source.reader_input(file.path), has_header=False, skip_rows=1 if has_header else 0,
-                       infer_schema=False, separator=options.delimiter[:1], quote_char='"', raise_if_empty=False,
-                       schema_overrides=numbers, encoding="utf8")
     try:
-        lazy = lazy.select([f"column_{p}" for p in positions]).rename(
-            {f"column_{p}": f"c{p}" for p in positions})
+        lazy = pl.scan_csv(file.source.reader_input(file.path), has_header=False, skip_rows=1 if has_header else 0,
+                           infer_schema=False, separator=options.delimiter[:1], quote_char='"', raise_if_empty=False,
+                           schema_overrides=numbers, encoding="utf8")
+        lazy = lazy.select([f"column_{p}" for p in positions]).rename({f"column_{p}": f"c{p}" for p in positions})
         if keep is None:
             frame = lazy.collect()
-            rows, blank_row = frame.height, frame.width > 0 and bool(frame.select(_BLANK_ROW.any()).item())
+            rows, blank_row = frame.height, _has_blank_row(frame)
         else:  # one pass: the kept rows, and every row counted and checked
             totals = [pl.len(), _BLANK_ROW.any()] if positions else [pl.len(), pl.lit(False)]
-            frame, totals = pl.collect_all([keep(lazy), lazy.select(totals)],
-                                           engine="streaming")
+            frame, totals = pl.collect_all([keep(lazy), lazy.select(totals)], engine="streaming")
             rows, blank_row = totals.row(0)
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, pl.exceptions.ShapeError,
             pl.exceptions.ColumnNotFoundError):  # e.g. records wider than the first one

@@ -38,10 +38,6 @@ DATETIME_FORMATS = (
 DATE_SHAPE = r"^\s*\d{1,4}[-/]\d{1,2}[-/]\d{1,4}"
 
 
-def _all_match(values: pl.Series, pattern: str) -> bool:
-    return bool(values.str.contains(pattern).all())
-
-
 def parse_datetime(expr: pl.Expr, formats=DATETIME_FORMATS) -> pl.Expr:
     """Values parsed by the first format that fits, as naive UTC datetime[ns]; else null."""
     if not formats:
@@ -98,7 +94,6 @@ def infer_kinds(sample: pl.DataFrame) -> Dict[str, object]:
             formats = datetime_formats(sample.get_column(name).drop_nulls()) if found[f"date{i}"] else ()
             kinds[name] = (DATETIME, formats) if formats else STRING
     return kinds
-
 
 
 def fast_cast(name: str, kind) -> pl.Expr:
