@@ -13,7 +13,7 @@ import re
 from dataclasses import replace
 from typing import Any, Dict, List, Optional, Tuple
 
-from tablekit.engine.execute import execute
+from tablekit.engine.execute import execute, execute_into
 from tablekit.engine.describe import describe_reads
 from tablekit.engine.partitions import partition_count
 from tablekit.engine.stream import open_stream, plan_schema
@@ -297,10 +297,13 @@ class MLTable:
 
     def to_pandas_dataframe(self, show_progress: Optional[bool] = None):
         """The rows as mltable's DataFrame.  ``show_progress``: see tablekit.progress."""
+        rslex_values = self._rslex_values()
         with Progress(show_progress) as progress:
-            result = self._execute(progress)
-            progress.stage("to pandas")
-            df = to_pandas(result, self._rslex_values())
+            def convert(result):
+                progress.stage("to pandas")
+                return to_pandas(result, rslex_values)
+
+            df = execute_into(optimize(self._plan), convert, progress)
             progress.finish(len(df))
         return with_stream_values(df) if self._plan.read is None else df
 

@@ -184,6 +184,74 @@ def test_whitespace_line_in_a_big_file(tmp_path, big):
         _read(tmp_path, _lines(*[{"a": i} for i in range(10)]) + " \t \n" + _lines({"a": 1}))
 
 
+# -- speculation: to_pandas_dataframe converts while the raw-text checks run ------------
+
+def _spy_speculations(monkeypatch):
+    made = []
+    original = jsonl.read_file_speculatively
+
+    def spy(file, options):
+        made.append(original(file, options))
+        return made[-1]
+    monkeypatch.setattr(jsonl, "read_file_speculatively", spy)
+    return made
+
+
+def test_speculation_that_holds_is_the_result(tmp_path, big, monkeypatch):
+    made = _spy_speculations(monkeypatch)
+    df = _read(tmp_path, _lines(*[{"a": i, "s": f"t{i}"} for i in range(10)]))
+    assert df["a"].tolist() == list(range(10))
+    assert len(made) == 1 and made[0].settle() is made[0].frame  # the rows converted were the proven ones
+
+
+def test_speculation_that_fails_gives_the_proven_rows(tmp_path, big, monkeypatch):
+    made = _spy_speculations(monkeypatch)
+    rows = [{"a": i} for i in range(10)] + [{"a": 10, "late": "x"}]
+    df = _read(tmp_path, _lines(*rows))
+    assert "late" not in made[0].frame.columns  # polars was told the first rows' keys only
+    assert list(df.columns) == ["a", "late"] and df["late"].tolist()[-1] == "x"
+
+
+def test_a_filter_that_fails_on_the_provisional_rows_only(tmp_path, big, monkeypatch):
+    made = _spy_speculations(monkeypatch)
+    path = tmp_path / "late.jsonl"
+    path.write_text(_lines(*[{"a": i} for i in range(10)], {"a": 10, "late": "x"}))
+    table = tablekit.from_json_lines_files([{"file": str(path)}]).filter("col('late') == 'x'")
+    assert table.to_pandas_dataframe()["a"].tolist() == [10]
+    assert made and "late" not in made[0].frame.columns
+    kept = tablekit.from_json_lines_files([{"file": str(path)}]).keep_columns(["late"]).to_pandas_dataframe()
+    assert kept.columns.tolist() == ["late"] and kept["late"].tolist()[-1] == "x"
+
+
+def test_speculative_errors_come_in_file_order(tmp_path, big):
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text(_lines(*[{"a": i} for i in range(10)]) + " \t \n" + _lines({"a": 1}))  # checked late
+    second.write_text("not json\n")  # fails at once
+    table = tablekit.from_json_lines_files([{"file": str(first)}, {"file": str(second)}])
+    with pytest.raises(UserErrorException) as plain:
+        table.to_polars()
+    with pytest.raises(UserErrorException) as speculative:
+        table.to_pandas_dataframe()
+    assert "a.jsonl" in str(plain.value)
+    assert str(speculative.value) == str(plain.value)
+
+
+def test_raw_text_checks_let_go_of_a_mapped_files_pages(tmp_path, monkeypatch):
+    monkeypatch.setattr(jsonl, "PIECE_BYTES", 1 << 12)
+    monkeypatch.setattr(jsonl, "WINDOW_PIECES", 1)
+    path = tmp_path / "t.jsonl"
+    path.write_text(_lines(*[{"a": i, "b": "x" * 50} for i in range(4000)]))
+    released = []
+    monkeypatch.setattr(jsonl.RawText, "_release", lambda self, first, end: released.append((first, end)))
+    with open(path, "rb") as f:
+        import mmap
+        text = jsonl.RawText(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
+        assert text.matches([jsonl._BLANK_LINE, jsonl._unknown_key_regex(["a", "b"])]) == [False, False]
+    pieces = len(text.offsets) - 1
+    assert pieces > 64 and released[0][0] == 0 and released[-1][1] == pieces  # window by window, all of it
+    assert all(a[1] == b[0] for a, b in zip(released, released[1:]))
+
+
 def test_unknown_key_regex():
     import polars as pl
 

@@ -103,6 +103,7 @@ def opened(monkeypatch):
     spy(parquet, "read_layout", lambda file, *_: file.path)
     spy(delimited, "read_raw", lambda file, *_: file.path)
     spy(jsonl, "read_file", lambda file, *_: file.path)
+    spy(jsonl, "read_file_speculatively", lambda file, *_: file.path)  # to_pandas_dataframe reads this way
     return seen
 
 

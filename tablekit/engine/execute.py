@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from typing import Callable, Dict
+from typing import Callable, Dict, TypeVar
 
 import polars as pl
 
@@ -18,6 +18,9 @@ from tablekit.plan.nodes import (ColumnPattern, ConvertColumnTypes, DropColumns,
                                  column_tuple, select_columns)
 from tablekit.progress import SILENT, Progress
 from tablekit.sources.remote import native_reader_errors
+
+
+T = TypeVar("T")
 
 
 def _data_columns(frame: pl.DataFrame):
@@ -146,10 +149,38 @@ def untyped_null_columns(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def execute(plan: PhysicalPlan, progress: Progress = SILENT) -> Result:
+    return _with_steps(plan, _scan(plan, progress, speculate=False))
+
+
+def execute_into(plan: PhysicalPlan, use: Callable[[Result], T], progress: Progress = SILENT) -> T:
+    """``use(execute(plan))``, sooner: readers that can speculate (JSON lines) hand over rows whose
+    checks are still running, and ``use`` runs again on the proven rows in the rare case they differ.
+
+    For outputs whose own work is long and leaves cores idle (pandas makes Python objects on one).
+    """
+    scanned = _scan(plan, progress, speculate=True)
+    if scanned.pending is None:
+        return use(_with_steps(plan, scanned))
+    try:
+        outcome, failure = use(_with_steps(plan, scanned)), None
+    except Exception as exc:  # perhaps only the provisional rows fail: known once the checks end
+        outcome, failure = None, exc
+    proven = scanned.pending()
+    if proven is not None:
+        return use(_with_steps(plan, proven))
+    if failure is not None:
+        raise failure
+    return outcome
+
+
+def _scan(plan: PhysicalPlan, progress: Progress, speculate: bool) -> ScanResult:
     files = scan_inputs(plan)
     progress.start(len(files), sum(f.size for f in files))
     with native_reader_errors():  # remote parquet read by polars: its errors as mltable's, without secrets
-        scanned = run_scan(plan.scan, files, progress)
+        return run_scan(plan.scan, files, progress, speculate)
+
+
+def _with_steps(plan: PhysicalPlan, scanned: ScanResult) -> Result:
     frame = scanned.frame
     for step in plan.steps:
         frame = STEPS[type(step)](frame, step)

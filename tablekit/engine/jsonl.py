@@ -33,8 +33,9 @@ import json
 import mmap
 import os
 import re
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 import numpy as np
 import polars as pl
@@ -50,7 +51,9 @@ from tablekit.sources.local import LocalSource
 BOM = b"\xef\xbb\xbf"
 SMALL_FILE = 4 << 20      # below this, infer the schema from every row (no unknown-key check needed)
 SAMPLE_ROWS = 10_000      # rows polars infers the schema from in bigger files
-CHUNKS = 64               # raw-text checks run over this many pieces in parallel
+CHUNKS = 64               # raw-text checks run over at least this many pieces in parallel,
+PIECE_BYTES = 4 << 20     # of at most about this size,
+WINDOW_PIECES = 8         # this many a core at a time
 INT64_MAX = 2 ** 63 - 1
 UINT64_MAX = 2 ** 64 - 1
 
@@ -172,46 +175,69 @@ def read_exact(data: bytes, options: ReadJsonLines, display: str, first_line: in
 
 # -- fast path checks --------------------------------------------------------------
 
-def _pieces(data: bytes) -> Tuple[pl.Series, List[int]]:
-    """The text as a few big strings split at line starts (zero-copy) for parallel regex checks."""
-    size = len(data)
-    offsets = [0]
-    for i in range(1, CHUNKS):
-        at = data.find(b"\n", max(offsets[-1], i * size // CHUNKS))
-        if at < 0:
-            break
-        offsets.append(at + 1)
-    if offsets[-1] != size:
-        offsets.append(size)
-    array = pa.LargeStringArray.from_buffers(len(offsets) - 1, pa.py_buffer(np.array(offsets, dtype=np.int64)),
-                                             pa.py_buffer(data))
-    return pl.Series(array), offsets
+class RawText:
+    """The text cut at line starts into big pieces (zero-copy) for regex checks on every core at once.
 
+    A mapped file's pages are let go window by window as they are searched:
+    else each page read stays in the process' memory until the text is dropped
+    (and the pandas output may be making its objects meanwhile).
+    """
 
-def _any_match(pieces: pl.Series, pattern: str) -> bool:
-    """Whether the regex matches in any piece; the pieces are searched on every core at once."""
-    threads = min(os.cpu_count() or 1, len(pieces))
-    if threads <= 1:
-        return bool(pieces.str.contains(pattern).any())
-    step = -(-len(pieces) // threads)
-    parts = [pieces.slice(start, step) for start in range(0, len(pieces), step)]
-    with ThreadPoolExecutor(max_workers=len(parts), thread_name_prefix="tablekit-json-check") as pool:
-        return any(pool.map(lambda part: bool(part.str.contains(pattern).any()), parts))
+    def __init__(self, data):
+        self.data = data
+        size = len(data)
+        count = max(CHUNKS, -(-size // PIECE_BYTES))
+        offsets = [0]
+        for i in range(1, count):
+            at = data.find(b"\n", max(offsets[-1], i * size // count))
+            if at < 0:
+                break
+            offsets.append(at + 1)
+        if offsets[-1] != size:
+            offsets.append(size)
+        self.offsets = offsets
+        array = pa.LargeStringArray.from_buffers(len(offsets) - 1, pa.py_buffer(np.array(offsets, dtype=np.int64)),
+                                                 pa.py_buffer(data))
+        self.pieces = pl.Series(array)
+
+    def matches(self, patterns: List[str]) -> List[bool]:
+        """Which of the regexes match somewhere in the text (polars' regexes)."""
+        found = [False] * len(patterns)
+        threads = max(1, min(os.cpu_count() or 1, len(self.pieces)))
+        window = WINDOW_PIECES * threads
+        with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="tablekit-json-check") as pool:
+            for first in range(0, len(self.pieces), window):
+                pieces = self.pieces.slice(first, window)
+                step = -(-len(pieces) // threads)
+                parts = [pieces.slice(start, step) for start in range(0, len(pieces), step)]
+                for i, pattern in enumerate(patterns):
+                    if not found[i]:
+                        found[i] = any(pool.map(lambda part: bool(part.str.contains(pattern).any()), parts))
+                self._release(first, min(first + window, len(self.pieces)))
+                if all(found):
+                    break
+        return found
+
+    def any_match(self, pattern: str) -> bool:
+        return self.matches([pattern])[0]
+
+    def blank_line_at_edges(self) -> bool:
+        """A whitespace-only line where the regex cannot see one: first in a piece, or last in the text."""
+        data = self.data
+        for start in self.offsets[:-1]:
+            end = data.find(b"\n", start)
+            if _is_blank(data[start:] if end < 0 else data[start:end]):
+                return True
+        return _is_blank(data[data.rfind(b"\n") + 1:])  # a last line without a newline after it
+
+    def _release(self, first: int, end: int) -> None:
+        if isinstance(self.data, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
+            start = self.offsets[first] // mmap.PAGESIZE * mmap.PAGESIZE
+            self.data.madvise(mmap.MADV_DONTNEED, start, self.offsets[end] - start)  # read again from the cache
 
 
 def _is_blank(line: bytes) -> bool:
     return not line.strip(b" \t\r") and (b" " in line or b"\t" in line)
-
-
-def _has_blank_line(data: bytes, pieces: pl.Series, offsets: List[int]) -> bool:
-    """A whitespace-only line (not a truly empty one) anywhere in the text."""
-    for start in offsets[:-1]:  # lines starting a piece: the regex sees no newline before them
-        end = data.find(b"\n", start)
-        if _is_blank(data[start:] if end < 0 else data[start:end]):
-            return True
-    if _is_blank(data[data.rfind(b"\n") + 1:]):  # a last line without a newline after it
-        return True
-    return _any_match(pieces, _BLANK_LINE)
 
 
 def _rx_char(ch: str) -> str:
@@ -277,7 +303,7 @@ def _has_nested(dtype: pl.DataType, kind) -> bool:
     return False
 
 
-def _strings_are_strings(frame: pl.DataFrame, pieces) -> bool:
+def _strings_are_strings(frame: pl.DataFrame, text: Callable[[], RawText]) -> bool:
     """No String leaf holds a value polars converted from a number, bool, array or object."""
     top = [name for name, dtype in frame.schema.items() if dtype == pl.String]
     looks = frame.select(pl.col(top).str.contains(_LOOKS_NOT_STRING).any()).row(0) if top else ()  # columns at once
@@ -291,7 +317,7 @@ def _strings_are_strings(frame: pl.DataFrame, pieces) -> bool:
     # a top-level string key followed by a value that is not a string or null
     names = "|".join("".join(_rx_char(c) for c in name) for name in doubtful)
     pattern = f'"(?:{names})"[ \\t\\r\\n]*:[ \\t\\r\\n]*[^" \\t\\r\\nn]'
-    return not _any_match(pieces()[0], pattern)
+    return not text().any_match(pattern)
 
 
 def _fix_types(frame: pl.DataFrame) -> pl.DataFrame:
@@ -320,54 +346,75 @@ def _replace_int128(dtype):
     return dtype
 
 
-def _read_fast(file: SourceFile, data: bytes, whole_file_data: bool) -> Optional[pl.DataFrame]:
-    """polars' result when it provably follows mltable's rules, else None.
+class FastRead:
+    """polars' parse of a UTF-8 text, and the checks that prove it follows mltable's rules.
 
-    ``whole_file_data``: ``data`` is the whole file, which polars may then read from its path.
+    ``provisional()`` is the result if the checks pass; ``confirmed()`` runs them
+    (the costly part: regexes over the whole text) and gives the proven result,
+    or None when only the exact parser can be trusted.
     """
-    bom = data[:len(BOM)] == BOM
-    if bom:
-        data = data[len(BOM):]
-    source = file.path if whole_file_data and isinstance(file.source, LocalSource) and not bom else data
-    cache: Dict[str, Any] = {}
 
-    def pieces() -> Tuple[pl.Series, List[int]]:
-        if "p" not in cache:
-            cache["p"] = _pieces(data)
-        return cache["p"]
+    def __init__(self, data, source, frame: pl.DataFrame, complete: bool):
+        self.data = data           # the text, without a BOM
+        self.source = source       # what polars parses: the file's path or the bytes
+        self.frame = frame
+        self.complete = complete   # the schema came from every row (no unknown key is possible)
+        self._text: Optional[RawText] = None
 
-    def whole_file() -> Optional[pl.DataFrame]:
-        try:
-            return pl.read_ndjson(source, infer_schema_length=None)
-        except (pl.exceptions.PolarsError, ValueError, OverflowError):
-            return None
-
-    # polars parses first: it also proves the bytes are UTF-8 before the regex checks see them
-    complete = True
-    if len(data) <= SMALL_FILE:
-        frame = whole_file()
-    else:
+    @classmethod
+    def parse(cls, file: SourceFile, data: bytes, whole_file_data: bool) -> Optional["FastRead"]:
+        """``whole_file_data``: ``data`` is the whole file, which polars may then read from its path."""
+        bom = data[:len(BOM)] == BOM
+        if bom:
+            data = data[len(BOM):]
+        source = file.path if whole_file_data and isinstance(file.source, LocalSource) and not bom else data
+        # polars parses first: it also proves the bytes are UTF-8 before the regex checks see them
+        if len(data) <= SMALL_FILE:
+            frame = _parse_inferring_all(source)
+            return None if frame is None else cls(data, source, frame, complete=True)
         try:
             schema = pl.scan_ndjson(source, infer_schema_length=SAMPLE_ROWS).collect_schema()
-            frame = pl.read_ndjson(source, schema=schema)
-            complete = False
+            return cls(data, source, pl.read_ndjson(source, schema=schema), complete=False)
         except (pl.exceptions.PolarsError, ValueError, OverflowError):
-            frame = whole_file()
-    if frame is None:
-        return None
-    if _has_blank_line(data, *pieces()):
-        return None  # mltable fails on a whitespace-only line: let the exact parser say where
-    if not complete:
-        known: set = set()
-        _keys(pl.Struct(frame.schema), known)
+            frame = _parse_inferring_all(source)
+            return None if frame is None else cls(data, source, frame, complete=True)
+
+    def text(self) -> RawText:
+        if self._text is None:
+            self._text = RawText(self.data)
+        return self._text
+
+    def provisional(self) -> Optional[pl.DataFrame]:
+        """The result unless a raw-text check fails; None if the frame's shape already rules polars out."""
+        return _shaped(self.data, self.frame)
+
+    def confirmed(self, provisional: Optional[pl.DataFrame] = None) -> Optional[pl.DataFrame]:
+        """The proven result (``provisional`` itself when given and the checks hold), or None."""
+        frame, text = self.frame, self.text()
+        patterns = [_BLANK_LINE]
+        if not self.complete:
+            known: set = set()
+            _keys(pl.Struct(frame.schema), known)
+            patterns.append(_unknown_key_regex(sorted(known)))
         try:
-            complete = not _any_match(pieces()[0], _unknown_key_regex(sorted(known)))
+            blank, *unknown = text.matches(patterns)
         except pl.exceptions.PolarsError:  # e.g. a regex too big for very many keys
-            complete = False
-        if not complete:
-            frame = whole_file()
+            blank, unknown = text.any_match(_BLANK_LINE), [True]
+        if blank or text.blank_line_at_edges():
+            return None  # mltable fails on a whitespace-only line: let the exact parser say where
+        if any(unknown):
+            frame = _parse_inferring_all(self.source)
             if frame is None:
                 return None
+            provisional = None  # polars missed keys: the frame is a new one
+        result = provisional if provisional is not None else _shaped(self.data, frame)
+        if result is None or not _strings_are_strings(frame, self.text):
+            return None
+        return result
+
+
+def _shaped(data, frame: pl.DataFrame) -> Optional[pl.DataFrame]:
+    """polars' frame with mltable's column order and types; None when its shape rules polars out."""
     if frame.width == 0:
         return None
     if any(_has_wide_struct(dtype) for dtype in frame.schema.values()):
@@ -375,9 +422,14 @@ def _read_fast(file: SourceFile, data: bytes, whole_file_data: bool) -> Optional
     order = _first_seen_order(data, frame.schema)
     if order is None:
         return None
-    if not _strings_are_strings(frame, pieces):
-        return None
     return _fix_types(frame.select(order))
+
+
+def _parse_inferring_all(source) -> Optional[pl.DataFrame]:
+    try:
+        return pl.read_ndjson(source, infer_schema_length=None)
+    except (pl.exceptions.PolarsError, ValueError, OverflowError):
+        return None
 
 
 def _first_seen_order(data: bytes, schema) -> Optional[List[str]]:
@@ -420,12 +472,57 @@ def read_block(block: Block, file: SourceFile, options: ReadJsonLines) -> pl.Dat
 
 def _read_data(data: bytes, file: SourceFile, options: ReadJsonLines, whole_file: bool,
                first_line: int = 1) -> pl.DataFrame:
-    frame = None
+    fast = _fast_read(data, file, options, whole_file)
+    return _exact_if_none(fast.confirmed() if fast is not None else None, data, file, options, first_line)
+
+
+def _fast_read(data, file: SourceFile, options: ReadJsonLines, whole_file: bool) -> Optional[FastRead]:
     if is_utf8_family(options.encoding) and _NOT_SPACE.search(data):
-        frame = _read_fast(file, data, whole_file)
+        return FastRead.parse(file, data, whole_file)
+    return None
+
+
+def _exact_if_none(frame: Optional[pl.DataFrame], data, file: SourceFile, options: ReadJsonLines,
+                   first_line: int = 1) -> pl.DataFrame:
     if frame is None:
         frame = read_exact(bytes(data), options, file.display, first_line)
     return _check_depth(frame, file.display)
+
+
+@dataclass
+class Speculation:
+    """A file's rows before the checks that prove them: ``frame`` now, ``settle()`` the proven rows
+    (``frame`` itself when the checks hold; the exact parser's error when it fails)."""
+
+    frame: pl.DataFrame
+    confirmed: "Future[pl.DataFrame]"
+
+    def settle(self) -> pl.DataFrame:
+        return self.confirmed.result()
+
+
+def read_file_speculatively(file: SourceFile, options: ReadJsonLines) -> Speculation:
+    """``read_file``, with the raw-text checks left running on another thread.
+
+    The checks take a fifth of a big file's read and mostly wait on polars' own
+    threads, so the caller can convert the rows meanwhile (the pandas output
+    makes Python objects on one core).  Only flat frames are speculated: nested
+    ones need the depth check first.
+    """
+    data = _whole_file(file)
+    fast = _fast_read(data, file, options, whole_file=True)
+    provisional = fast.provisional() if fast is not None else None
+    if provisional is None or any(dtype.is_nested() for dtype in provisional.dtypes):
+        frame = _exact_if_none(fast.confirmed(provisional) if fast is not None else None, data, file, options)
+        done: Future = Future()
+        done.set_result(frame)
+        return Speculation(frame, done)
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tablekit-json-confirm")
+    try:
+        confirmed = pool.submit(lambda: _exact_if_none(fast.confirmed(provisional), data, file, options))
+    finally:
+        pool.shutdown(wait=False)  # the thread ends with its one task
+    return Speculation(provisional, confirmed)
 
 
 # Arrow's C data interface (how polars hands columns to pyarrow and pandas) refuses deeper types.

@@ -9,7 +9,7 @@ with ``tag_partitions=False`` may leave it out.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Dict, List, Optional, Sequence
+from typing import Callable, Dict, Iterator, List, Optional, Sequence
 
 import polars as pl
 import pyarrow as pa
@@ -32,6 +32,9 @@ HIDDEN = (PARTITION, ERRORS)  # columns the engine carries along that are not th
 class ScanResult:
     frame: pl.DataFrame
     arrow_types: Dict[str, pa.DataType] = field(default_factory=dict)  # exact source types (parquet)
+    # a speculative scan (rows read before the checks that prove them): waits for the checks and
+    # gives None when the rows hold, else the scan of the proven rows
+    pending: Optional[Callable[[], Optional["ScanResult"]]] = None
 
 
 def compile_predicate(expression: str, schema) -> pl.Expr:
@@ -471,10 +474,11 @@ def _empty_frame(layouts, scan: Scan) -> pl.DataFrame:
 
 # -- JSON lines ----------------------------------------------------------------
 
-def scan_json_lines(scan: Scan, files: Sequence[SourceFile], progress: Progress) -> ScanResult:
+def scan_json_lines(scan: Scan, files: Sequence[SourceFile], progress: Progress,
+                    speculate: bool = False) -> ScanResult:
+    """``speculate``: whole files are read without waiting for the checks that prove polars'
+    parse (jsonl.read_file_speculatively); the result is then pending."""
     options: ReadJsonLines = scan.read
-    frames = []
-    rows = 0
     chosen = select_files(files, scan.partitions)
     partitions = file_partitions(scan, files)
     if partitions is not None:
@@ -482,17 +486,56 @@ def scan_json_lines(scan: Scan, files: Sequence[SourceFile], progress: Progress)
         chosen = [(index, file) for index, file in chosen if index in opened]
     if scan.limit is None or scan.predicate is not None:
         prefetch(file for _, file in chosen)  # remote files: fetched several at a time
-    for index, file in chosen:
+
+    def read(index: int, file: SourceFile) -> pl.DataFrame:
         frame = jsonl.read_file(file, options)
+        progress.advance(nbytes=file.size, files=1)
+        return frame
+
+    def result(read_file) -> ScanResult:
+        return ScanResult(_finish(concat_frames(list(_json_frames(scan, chosen, partitions, read_file))), scan))
+
+    if not speculate or scan.limit is not None:
+        return result(read)
+    speculations: Dict[int, jsonl.Speculation] = {}
+
+    def read_speculatively(index: int, file: SourceFile) -> pl.DataFrame:
+        speculations[index] = jsonl.read_file_speculatively(file, options)
+        progress.advance(nbytes=file.size, files=1)
+        return speculations[index].frame
+
+    def read_proven(index: int, file: SourceFile) -> pl.DataFrame:
+        return speculations[index].settle() if index in speculations else read(index, file)
+
+    try:
+        provisional = result(read_speculatively)
+    except Exception:  # what a plain read gives: earlier files' errors first, or the proven rows
+        return result(read_proven)
+
+    def pending() -> Optional[ScanResult]:
+        try:
+            if all(speculation.settle() is speculation.frame for speculation in speculations.values()):
+                return None
+        except Exception:
+            pass  # raised below, after any error an earlier file gives
+        return result(read_proven)
+
+    return replace(provisional, pending=pending)
+
+
+def _json_frames(scan: Scan, chosen, partitions: Optional[FilePartitions], read) -> Iterator[pl.DataFrame]:
+    """Each chosen file's rows (``read(index, file)``) with partition columns and tags, in order,
+    up to the scan's limit."""
+    rows = 0
+    for index, file in chosen:
+        frame = read(index, file)
+        rows += frame.height
         if partitions is not None and frame.width:  # after the data columns
             partitions.check_clash(frame.columns)
             frame = frame.with_columns(partitions.literals(index) + partitions.error_columns(index))
-        frames.append(tagged_json_frame(frame, index, file, options))
-        rows += frame.height
-        progress.advance(nbytes=file.size, files=1)
+        yield tagged_json_frame(frame, index, file, scan.read)
         if scan.limit is not None and scan.predicate is None and rows >= scan.limit:
             break
-    return ScanResult(_finish(concat_frames(frames), scan))
 
 
 def tagged_json_frame(frame: pl.DataFrame, index: int, file: SourceFile, options: ReadJsonLines) -> pl.DataFrame:
@@ -533,6 +576,16 @@ def scan_inputs(plan: PhysicalPlan):
                          storage_options=plan.storage_options)
 
 
-def run_scan(scan: Scan, files: Sequence[SourceFile], progress: Progress = SILENT) -> ScanResult:
-    """The scan's rows; ``progress`` hears of each file read where files are read one by one."""
+# readers that can read speculatively (see ScanResult.pending)
+SPECULATIVE_READERS = {ReadJsonLines: scan_json_lines}
+
+
+def run_scan(scan: Scan, files: Sequence[SourceFile], progress: Progress = SILENT,
+             speculate: bool = False) -> ScanResult:
+    """The scan's rows; ``progress`` hears of each file read where files are read one by one.
+
+    ``speculate``: readers that can may give a pending result (ScanResult.pending).
+    """
+    if speculate and type(scan.read) in SPECULATIVE_READERS:
+        return SPECULATIVE_READERS[type(scan.read)](scan, files, progress, speculate=True)
     return READERS[type(scan.read)](scan, files, progress)
