@@ -223,6 +223,20 @@ def test_a_filter_that_fails_on_the_provisional_rows_only(tmp_path, big, monkeyp
     assert kept.columns.tolist() == ["late"] and kept["late"].tolist()[-1] == "x"
 
 
+def test_an_error_on_rows_that_hold_is_raised(tmp_path, big, monkeypatch):
+    made = _spy_speculations(monkeypatch)
+    path = tmp_path / "clean.jsonl"
+    path.write_text(_lines(*[{"a": i} for i in range(10)]))
+    table = tablekit.from_json_lines_files([{"file": str(path)}]).filter("col('a') / 0 > 1")  # fails on every row
+    with pytest.raises(Exception) as plain:
+        table.to_polars()
+    with pytest.raises(Exception) as speculative:
+        table.to_pandas_dataframe()
+    assert made and made[0].settle() is made[0].frame
+    assert type(speculative.value) is type(plain.value)
+    assert (speculative.value.error_code, str(speculative.value)) == (plain.value.error_code, str(plain.value))
+
+
 def test_speculative_errors_come_in_file_order(tmp_path, big):
     first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     first.write_text(_lines(*[{"a": i} for i in range(10)]) + " \t \n" + _lines({"a": 1}))  # checked late

@@ -201,21 +201,27 @@ class RawText:
         self.pieces = pl.Series(array)
 
     def matches(self, patterns: List[str]) -> List[bool]:
-        """Which of the regexes match somewhere in the text (polars' regexes)."""
+        """Which of the regexes match somewhere in the text (polars' regexes).
+
+        One polars query a window, its searches run by polars' own threads: a check
+        running beside the pandas output then rarely waits for the GIL.
+        """
         found = [False] * len(patterns)
-        threads = max(1, min(os.cpu_count() or 1, len(self.pieces)))
+        count = len(self.pieces)
+        threads = max(1, min(os.cpu_count() or 1, count))
         window = WINDOW_PIECES * threads
-        with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="tablekit-json-check") as pool:
-            for first in range(0, len(self.pieces), window):
-                pieces = self.pieces.slice(first, window)
-                step = -(-len(pieces) // threads)
-                parts = [pieces.slice(start, step) for start in range(0, len(pieces), step)]
-                for i, pattern in enumerate(patterns):
-                    if not found[i]:
-                        found[i] = any(pool.map(lambda part: bool(part.str.contains(pattern).any()), parts))
-                self._release(first, min(first + window, len(self.pieces)))
-                if all(found):
-                    break
+        step = WINDOW_PIECES
+        text = self.pieces.rename("text").to_frame()
+        for first in range(0, count, window):
+            end = min(first + window, count)
+            searches = [(i, pl.col("text").slice(start, step).str.contains(pattern).any())
+                        for i, pattern in enumerate(patterns) if not found[i] for start in range(first, end, step)]
+            hits = text.select(search.alias(str(n)) for n, (_, search) in enumerate(searches)).row(0)
+            for (i, _), hit in zip(searches, hits):
+                found[i] = found[i] or bool(hit)
+            self._release(first, end)
+            if all(found):
+                break
         return found
 
     def any_match(self, pattern: str) -> bool:
