@@ -510,8 +510,8 @@ class Speculation:
 def read_file_speculatively(file: SourceFile, options: ReadJsonLines) -> Speculation:
     """``read_file``, with the raw-text checks left running on another thread.
 
-    The checks take a fifth of a big file's read and mostly wait on polars' own
-    threads, so the caller can convert the rows meanwhile (the pandas output
+    The checks take about a quarter of a big file's CPU time, spent in polars'
+    own threads, so the caller can convert the rows meanwhile (the pandas output
     makes Python objects on one core).  Only flat frames are speculated: nested
     ones need the depth check first.
     """
