@@ -266,6 +266,41 @@ def test_raw_text_checks_let_go_of_a_mapped_files_pages(tmp_path, monkeypatch):
     assert all(a[1] == b[0] for a, b in zip(released, released[1:]))
 
 
+_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.floats(-2, 2, allow_nan=False),
+                   st.sampled_from(["x", "5", "true", "[1]", "a,b", ""]), st.lists(st.integers(0, 3), max_size=2))
+_SPECULATED_ROWS = st.lists(st.dictionaries(st.sampled_from(["a", "b", "late"]), _VALUES, max_size=3),
+                            min_size=1, max_size=12)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=_SPECULATED_ROWS, blank_at=st.none() | st.integers(0, 12), filtered=st.booleans())
+def test_speculative_pandas_output_is_the_plain_one(tmp_path_factory, big, rows, blank_at, filtered):
+    from tablekit.engine.execute import execute
+    from tablekit.optimizer import optimize
+    from tablekit.outputs.pandas import to_pandas
+
+    lines = [json.dumps(r) + "\n" for r in rows]
+    if blank_at is not None:
+        lines.insert(min(blank_at, len(lines)), "  \n")
+    path = tmp_path_factory.mktemp("spec") / "s.jsonl"
+    path.write_text("".join(lines))
+    table = tablekit.from_json_lines_files([{"file": str(path)}])
+    if filtered:
+        table = table.filter("col('late') != 'x'")
+
+    def outcome(read):
+        try:
+            return read()
+        except Exception as exc:  # the same error either way
+            return type(exc), getattr(exc, "error_code", None), str(exc)
+    speculative = outcome(table.to_pandas_dataframe)
+    plain = outcome(lambda: to_pandas(execute(optimize(table._plan)), table._rslex_values()))
+    if isinstance(plain, pd.DataFrame):
+        pd.testing.assert_frame_equal(speculative, plain)
+    else:
+        assert speculative == plain
+
+
 def test_unknown_key_regex():
     import polars as pl
 
