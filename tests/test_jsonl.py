@@ -237,6 +237,22 @@ def test_an_error_on_rows_that_hold_is_raised(tmp_path, big, monkeypatch):
     assert (speculative.value.error_code, str(speculative.value)) == (plain.value.error_code, str(plain.value))
 
 
+def test_many_files_speculated_at_once(tmp_path, big):
+    from tablekit.engine.execute import execute
+    from tablekit.optimizer import optimize
+    from tablekit.outputs.pandas import to_pandas
+
+    paths = []
+    for n in range(30):
+        rows = [{"a": n, "s": f"r{i}"} for i in range(6)] + ([{"a": n, f"late{n % 3}": n}] if n % 4 == 0 else [])
+        paths.append(tmp_path / f"f{n:02d}.jsonl")
+        paths[-1].write_text(_lines(*rows))
+    table = tablekit.from_json_lines_files([{"file": str(p)} for p in paths])
+    plain = to_pandas(execute(optimize(table._plan)), table._rslex_values())
+    pd.testing.assert_frame_equal(table.to_pandas_dataframe(), plain)
+    assert list(plain.columns) == ["a", "s", "late0", "late1", "late2"]
+
+
 def test_speculative_errors_come_in_file_order(tmp_path, big):
     first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     first.write_text(_lines(*[{"a": i} for i in range(10)]) + " \t \n" + _lines({"a": 1}))  # checked late

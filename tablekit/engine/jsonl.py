@@ -523,12 +523,13 @@ def read_file_speculatively(file: SourceFile, options: ReadJsonLines) -> Specula
         done: Future = Future()
         done.set_result(frame)
         return Speculation(frame, done)
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tablekit-json-confirm")
-    try:
-        confirmed = pool.submit(lambda: _exact_if_none(fast.confirmed(provisional), data, file, options))
-    finally:
-        pool.shutdown(wait=False)  # the thread ends with its one task
+    confirmed = _CHECKS.submit(lambda: _exact_if_none(fast.confirmed(provisional), data, file, options))
     return Speculation(provisional, confirmed)
+
+
+# One thread runs the checks of speculative reads, file after file: a table of many files starts no
+# more (each check already searches on every core).
+_CHECKS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tablekit-json-checks")
 
 
 # Arrow's C data interface (how polars hands columns to pyarrow and pandas) refuses deeper types.
