@@ -507,6 +507,11 @@ class Speculation:
         return self.confirmed.result()
 
 
+# One thread runs the checks of speculative reads, file after file: a table of many files starts no
+# more (each check already searches on every core).
+_CHECKS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tablekit-json-checks")
+
+
 def read_file_speculatively(file: SourceFile, options: ReadJsonLines) -> Speculation:
     """``read_file``, with the raw-text checks left running on another thread.
 
@@ -525,11 +530,6 @@ def read_file_speculatively(file: SourceFile, options: ReadJsonLines) -> Specula
         return Speculation(frame, done)
     confirmed = _CHECKS.submit(lambda: _exact_if_none(fast.confirmed(provisional), data, file, options))
     return Speculation(provisional, confirmed)
-
-
-# One thread runs the checks of speculative reads, file after file: a table of many files starts no
-# more (each check already searches on every core).
-_CHECKS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tablekit-json-checks")
 
 
 # Arrow's C data interface (how polars hands columns to pyarrow and pandas) refuses deeper types.

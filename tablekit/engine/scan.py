@@ -492,8 +492,8 @@ def scan_json_lines(scan: Scan, files: Sequence[SourceFile], progress: Progress,
         progress.advance(nbytes=file.size, files=1)
         return frame
 
-    def result(read_file) -> ScanResult:
-        return ScanResult(_finish(concat_frames(list(_json_frames(scan, chosen, partitions, read_file))), scan))
+    def result(read_one) -> ScanResult:
+        return ScanResult(_finish(concat_frames(list(_json_frames(scan, chosen, partitions, read_one))), scan))
 
     if not speculate or scan.limit is not None:
         return result(read)
