@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -47,3 +48,41 @@ def test_int64_values_are_exact(tmp_path_factory, values):
     df = mltable.from_delimited_files([{"file": str(path)}]).to_pandas_dataframe()
     assert str(df["n"].dtype) == "int64"
     assert df["n"].tolist() == values
+
+
+@given(days=st.lists(st.dates(min_value=date(1678, 1, 1), max_value=date(2262, 4, 10)), min_size=1, max_size=30),
+       day_first=st.booleans(), padded=st.booleans())
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_slashed_dates_read_day_or_month_first_as_their_values_decide(tmp_path_factory, days, day_first, padded):
+    """Month first unless some value can only be day first (as mltable decides); every date comes back."""
+    layout = ("%d/%m/%Y" if day_first else "%m/%d/%Y") if padded else None
+
+    def text(d):
+        if layout:
+            return d.strftime(layout)
+        first, second = (d.day, d.month) if day_first else (d.month, d.day)
+        return f"{first}/{second}/{d.year:04d}"
+
+    decided = any(d.day > 12 for d in days)  # else every value reads either way: month first
+    path = tmp_path_factory.mktemp("dates") / "dates.csv"
+    path.write_text("d\n" + "\n".join(text(d) for d in days) + "\n")
+    df = mltable.from_delimited_files([{"file": str(path)}]).to_pandas_dataframe()
+    assert str(df["d"].dtype) == "datetime64[ns]"
+    got = [t.date() for t in df["d"]]
+    if day_first and not decided:
+        assert got == [d.replace(month=d.day, day=d.month) for d in days]
+    else:
+        assert got == days
+
+
+@given(words=st.lists(st.tuples(st.sampled_from(["true", "True", "TRUE", "t", "T", "Y", "1",
+                                                 "false", "False", "FALSE", "f", "F", "N", "0"]),
+                                st.sampled_from(["", " ", "  ", "\t"]), st.sampled_from(["", " ", "\t"])),
+                      min_size=1, max_size=30))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_bool_words_with_spaces_around_are_booleans(tmp_path_factory, words):
+    path = tmp_path_factory.mktemp("bools") / "bools.csv"
+    path.write_text("b,z\n" + "".join(f"{before}{w}{after},x\n" for w, before, after in words))
+    df = mltable.from_delimited_files([{"file": str(path)}]).to_pandas_dataframe()
+    assert str(df["b"].dtype) == "bool"
+    assert df["b"].tolist() == [w in ("true", "True", "TRUE", "t", "T", "Y", "1") for w, _, _ in words]

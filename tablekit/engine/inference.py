@@ -9,6 +9,7 @@ column becomes 2, 'abc' null), as mltable does.
 """
 from __future__ import annotations
 
+import re
 from typing import Dict
 
 import polars as pl
@@ -18,49 +19,88 @@ EMPTY, BOOL, INT, FLOAT, DATETIME, STRING = "empty", "boolean", "int", "float", 
 INT_PATTERN = r"^\s*[+-]?\d+\s*$"
 FLOAT_PATTERN = r"(?i)^\s*[+-]?((\d+\.?\d*|\.\d+)(e[+-]?\d+)?|nan|inf|infinity)\s*$"
 
-# The spellings inference reads as booleans (mltable's to_bool defaults, any mix of them).
+# The spellings inference reads as booleans (mltable's to_bool defaults, any mix of them),
+# once spaces around them are trimmed (' true' and '\t1' are booleans too).
 TRUE_WORDS = ("true", "True", "TRUE", "t", "T", "Y", "1")
 FALSE_WORDS = ("false", "False", "FALSE", "f", "F", "N", "0")
 
-# Datetime layouts recognised by inference, tried in order (ISO, then slashed, then US).
+# Datetime layouts recognised by inference, tried in order (ISO, then slashed, then month or day first).
 # %.f accepts an optional fraction; %#z accepts Z or an offset.
+_TIMES = ("", " %H:%M:%S%.f", " %H:%M", " %I:%M:%S %p", " %I:%M %p")
+MONTH_FIRST = tuple("%m/%d/%Y" + time for time in _TIMES)
+DAY_FIRST = tuple("%d/%m/%Y" + time for time in _TIMES)
 DATETIME_FORMATS = (
     "%Y-%m-%d",
     "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f",
     "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M",
     "%Y-%m-%dT%H:%M:%S%.f%#z", "%Y-%m-%d %H:%M:%S%.f%#z", "%Y-%m-%dT%H:%M%#z",
     "%Y/%m/%d", "%Y/%m/%d %H:%M:%S%.f", "%Y/%m/%d %H:%M",
-    "%m/%d/%Y", "%m/%d/%Y %H:%M:%S%.f", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p",
-)
+) + MONTH_FIRST + DAY_FIRST
 
+
+# the characters a value must have to be in a layout (spaces aside: they match any whitespace)
+_SEPARATORS = {fmt: set(re.sub(r"%[.#]?[A-Za-z]", "", fmt)) - {" "} for fmt in DATETIME_FORMATS}
 
 # every layout above starts like this; a cheap test before trying each layout
 DATE_SHAPE = r"^\s*\d{1,4}[-/]\d{1,2}[-/]\d{1,4}"
 
 
+_FRACTION = re.compile(r"%[.]?[0-9]?f")
+
+
+def _strptime(expr: pl.Expr, fmt: str, unit: str) -> pl.Expr:
+    zoned = "%z" in fmt or "%#z" in fmt
+    parsed = expr.str.strptime(pl.Datetime(unit, "UTC" if zoned else None), fmt, strict=False, exact=True)
+    return parsed.dt.replace_time_zone(None) if zoned else parsed
+
+
 def parse_datetime(expr: pl.Expr, formats=DATETIME_FORMATS) -> pl.Expr:
-    """Values parsed by the first format that fits, as naive UTC datetime[ns]; else null."""
+    """Values parsed by the first format that fits, as naive UTC datetime[ns]; else null.
+
+    Parsed in microseconds first: values datetime[ns] cannot hold are null, as in
+    mltable (parsed straight into nanoseconds, polars would wrap them to other
+    dates).  A layout with a fraction is parsed again in nanoseconds to keep every digit.
+    """
     if not formats:
         return pl.lit(None, dtype=pl.Datetime("ns"))
     attempts = []
     for fmt in formats:
-        zoned = "%z" in fmt or "%#z" in fmt
-        parsed = expr.str.strptime(pl.Datetime("ns", "UTC" if zoned else None), fmt, strict=False, exact=True)
-        if zoned:
-            parsed = parsed.dt.replace_time_zone(None)
-        attempts.append(parsed)
+        held = _strptime(expr, fmt, "us").cast(pl.Datetime("ns"), strict=False)  # null where ns cannot hold it
+        attempts.append(pl.when(held.is_not_null()).then(_strptime(expr, fmt, "ns")) if _FRACTION.search(fmt)
+                        else held)
     return attempts[0] if len(attempts) == 1 else pl.coalesce(attempts)
 
 
 def datetime_formats(values: pl.Series) -> tuple:
-    """The layouts the sample's values are written in, if every value has one; else ()."""
+    """The layouts the sample's values are written in, if every value has one; else ().
+
+    Slashed dates are month first (01/02 is January 2nd) unless one of them can
+    only be day first (31/12): then all are, as in mltable.  A column needing
+    both stays strings.
+    """
     frame = pl.DataFrame({"v": values})
-    parsed = frame.select([parse_datetime(pl.col("v"), (fmt,)).is_not_null().alias(str(i))
-                           for i, fmt in enumerate(DATETIME_FORMATS)])
-    if not parsed.select(pl.any_horizontal(pl.all()).all()).item():
+    present = set("".join(values.to_list()))
+    # a layout whose separators no value has cannot match: not tried (each one costs a parse)
+    # a value beyond datetime[ns]'s range is still in its layout (it reads as null, as in mltable)
+    parsed = frame.select([_strptime(pl.col("v"), fmt, "us").is_not_null().alias(fmt)
+                           if _SEPARATORS[fmt] <= present else pl.lit(False).alias(fmt)
+                           for fmt in DATETIME_FORMATS])
+    fits = parsed.select(
+        pl.any_horizontal(pl.all()).all().alias("all"),
+        # every value that is one of the family's layouts could be the other's
+        (~pl.any_horizontal(DAY_FIRST) | pl.any_horizontal(MONTH_FIRST)).all().alias("month_first"),
+        (~pl.any_horizontal(MONTH_FIRST) | pl.any_horizontal(DAY_FIRST)).all().alias("day_first"),
+    ).row(0, named=True)
+    if not fits["all"]:
+        return ()
+    if fits["month_first"]:
+        excluded = DAY_FIRST
+    elif fits["day_first"]:
+        excluded = MONTH_FIRST
+    else:
         return ()
     used = parsed.select(pl.all().any()).row(0)
-    return tuple(fmt for fmt, hit in zip(DATETIME_FORMATS, used) if hit)
+    return tuple(fmt for fmt, hit in zip(DATETIME_FORMATS, used) if hit and fmt not in excluded)
 
 
 def infer_kinds(sample: pl.DataFrame) -> Dict[str, object]:
@@ -73,7 +113,7 @@ def infer_kinds(sample: pl.DataFrame) -> Dict[str, object]:
     for i, name in enumerate(sample.columns):
         values = pl.col(name).cast(pl.String).drop_nulls()
         tests += [values.len().alias(f"n{i}"),
-                  values.is_in(words).all().alias(f"bool{i}"),
+                  values.str.strip_chars().is_in(words).all().alias(f"bool{i}"),
                   values.str.contains(INT_PATTERN).all().alias(f"int{i}"),
                   # ints beyond int64 are floats
                   (values.str.strip_chars().cast(pl.Int64, strict=False).null_count() == 0).alias(f"fits{i}"),

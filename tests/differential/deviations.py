@@ -73,6 +73,22 @@ DEVIATIONS["csv.enc_utf8_bom_as_utf8bom_enum"] = Deviation(
     reason="mltable offers MLTableFileEncoding.utf8bom but then rejects it at materialization "
            "('Yaml script is invalid'); tablekit reads it as UTF-8 with the BOM dropped",
     check=expect_frame(columns=["name", "city"]))
+DEVIATIONS["csv.bool_intlike"] = Deviation(
+    reason="mltable's inference counts any integer 0 or 1 as a boolean ('+1', '01', '00', '-0'), then converts "
+           "only its words, so those values become None (data loss); tablekit reads such columns as integers",
+    check=expect_frame(columns=["plus_one", "leading_zero", "minus_zero"], dtypes=["int64"] * 3,
+                       values={"plus_one": [{"int": 1}, {"int": 0}, {"int": 1}],
+                               "leading_zero": [{"int": 1}, {"int": 0}, {"int": 1}],
+                               "minus_zero": [{"int": 0}, {"int": 1}, {"int": 0}]}))
+DEVIATIONS["csv.dates_ambiguous"] = Deviation(
+    reason="mltable decides day or month first per layout (with or without a time) and gives None (or NaT) for "
+           "every value of a layout whose values never tell (01/02/2021: data loss); tablekit reads them month "
+           "first unless another slashed date of the column can only be day first",
+    check=expect_frame(columns=["ambiguous", "ambiguous_time", "layouts"], dtypes=["datetime64[ns]"] * 3,
+                       values={"ambiguous": [{"timestamp": "2021-01-02T00:00:00"}, {"timestamp": "2021-01-03T00:00:00"}],
+                               "ambiguous_time": [{"timestamp": "2021-01-02T22:20:00"},
+                                                  {"timestamp": "2021-03-04T22:20:00"}],
+                               "layouts": [{"timestamp": "2021-12-31T10:20:30"}, {"timestamp": "2021-01-02T00:00:00"}]}))
 
 # -- parquet ---------------------------------------------------------------------
 # types.parquet: one column per Arrow type, 3 rows

@@ -47,6 +47,11 @@ CASES = {
         _read("sample_size.csv", "infer_column_types='yes'"),
         phrase="must be a bool or a dictionary", note="immediate UserError"),
     "infer_empty_dict": Case(_read("sample_size.csv", "infer_column_types={}"), note="{} means True"),
+    "bool_padded": Case(_read("bool_padded.csv"), note="' true', ' 1 ', a tab before Y: booleans once trimmed"),
+    "bool_intlike": Case(
+        _read("bool_intlike.csv"),
+        note="'+1', '01', '00', '-0' count as booleans for inference (integers 0 and 1) but are not mltable's "
+             "words, so they become None"),
     # ---------------------------------------------------------------- numbers
     "ints_leading_zeros_padding_big": Case(
         _read("ints.csv"), note="leading zeros, spaces around ints, exact int64 min/max, -0, +3"),
@@ -63,6 +68,16 @@ CASES = {
         _read("dates.csv"),
         note="ISO date/datetime, US m/d/Y, dd.mm.yyyy, tz offsets -> UTC naive, Z, slashes, fractions, AM/PM"),
     "dates_with_empty": Case(_read("dates_with_empty.csv"), note="date column with empties -> NaT"),
+    "dates_day_first": Case(
+        _read("dates_day_first.csv"),
+        note="slashed dates are day first when one of them can only be (31/12), month first when one can only "
+             "be (01/13), strings when both occur; also with times, AM/PM, ISO values beside, single digits"),
+    "dates_out_of_range": Case(
+        _read("dates_out_of_range.csv"),
+        note="dates beyond datetime64[ns] (years 1600, 2263, 9999) are NaT; nanosecond fractions kept"),
+    "dates_ambiguous": Case(
+        _read("dates_ambiguous.csv"),
+        note="a slashed layout whose values never tell day from month: mltable gives None for every value"),
     # ---------------------------------------------------------------- bools
     "bools": Case(
         _read("bools.csv"),
