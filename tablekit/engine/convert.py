@@ -8,6 +8,8 @@ the rest).  to_datetime tries the user's formats in turn.  to_string writes
 """
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import polars as pl
 
@@ -32,13 +34,57 @@ def _floats_to_text(series: pl.Series) -> pl.Series:
             return "NaN"
         if x in (float("inf"), float("-inf")):
             return "inf" if x > 0 else "-inf"
-        return np.format_float_positional(x, trim="-")
+        return _float_text(x)
     return pl.Series(series.name, [text(x) for x in series.to_list()], dtype=pl.String)
+
+
+def _float_text(x: float) -> str:
+    return np.format_float_positional(x, trim="-")
+
+
+def _json_text(value) -> str:
+    """A value inside a list, as mltable writes it: JSON, floats without trailing zeros."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return _float_text(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_json_text(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {_json_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _record_text(value) -> str:
+    """An object's field, as mltable writes it: {key: value}, strings bare, Null/True/False."""
+    if value is None:
+        return "Null"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return _float_text(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_record_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return _json_text(value)
+    return str(value)
+
+
+def _nested_to_text(series: pl.Series) -> pl.Series:
+    """Lists as JSON text ('["a", null]'), objects as mltable's records ('{k: 1, s: x}')."""
+    return pl.Series(series.name, [None if v is None else _record_text(v) for v in series.to_list()],
+                     dtype=pl.String)
 
 
 def to_string(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     if dtype == pl.String:
         return expr
+    if dtype.is_nested():
+        return expr.map_batches(_nested_to_text, return_dtype=pl.String)
     if dtype == pl.Boolean:
         return pl.when(expr).then(pl.lit("True")).when(~expr).then(pl.lit("False")).otherwise(None)
     if dtype.is_float():
@@ -53,8 +99,8 @@ def to_string(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
 
 
 def _no_number(dtype: pl.DataType) -> bool:
-    """mltable gives null when asked for a number from a boolean or a date."""
-    return dtype == pl.Boolean or dtype.is_temporal()
+    """mltable gives null when asked for a number from a boolean, a date, a list or an object."""
+    return dtype == pl.Boolean or dtype.is_temporal() or dtype.is_nested()
 
 
 def to_float(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
@@ -87,6 +133,8 @@ def to_int(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
 def to_bool(expr: pl.Expr, dtype: pl.DataType, options: dict) -> pl.Expr:
     if dtype == pl.Boolean:
         return expr
+    if dtype.is_nested():  # lists and objects: null, whatever mismatch_as says
+        return pl.lit(None, dtype=pl.Boolean)
     if dtype.is_numeric() and not options.get("true_values"):
         return pl.when(expr.is_null()).then(None).otherwise(expr != 0)
     trues = options.get("true_values") or DEFAULT_TRUE
@@ -105,6 +153,8 @@ def to_datetime(expr: pl.Expr, dtype: pl.DataType, options: dict) -> pl.Expr:
         return expr.cast(pl.Datetime("ns"))
     if dtype == pl.Date:
         return expr.cast(pl.Datetime("ns"))
+    if dtype.is_nested():
+        return pl.lit(None, dtype=pl.Datetime("ns"))
     from tablekit.engine.inference import parse_datetime
 
     formats = options.get("formats") or []

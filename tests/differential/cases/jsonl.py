@@ -18,6 +18,16 @@ CASES = {
     "dates": Case(_j("dates.jsonl"), note="date-like strings stay strings"),
     "bools_nulls": Case(_j("bools_nulls.jsonl"), note="bool, bool with null, all null, 'true' string"),
     "mixed_types": Case(_j("mixed_types.jsonl"), note="one column holding int, str, bool, float, list, dict"),
+    "nested_to_string": Case(
+        _j("nested_convert.jsonl", tail=".convert_column_types({('e', 'd', 'n'): mltable.DataType.to_string()})"),
+        note="lists become JSON text ('[\"a\", null]', floats as 2 and 100000000000000000000), objects "
+             "mltable's records ('{k: 1, s: x}', null as Null)"),
+    "nested_to_number": Case(
+        _j("nested_convert.jsonl", tail=".convert_column_types({'e': mltable.DataType.to_int(), "
+                                        "'d': mltable.DataType.to_float(), 'n': mltable.DataType.to_bool()})"),
+        note="lists and objects become None as numbers or booleans"),
+    "nested_to_datetime": Case(
+        _j("nested_convert.jsonl", tail=".convert_column_types({'e': mltable.DataType.to_datetime('%Y')})")),
     "invalid_default_error": Case(_j("invalid.jsonl"), phrase="ParseJsonFailure",
                                   note="invalid_lines defaults to 'error'"),
     "invalid_error": Case(_j("invalid.jsonl", "invalid_lines='error'"), phrase="ParseJsonFailure"),
