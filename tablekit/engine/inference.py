@@ -32,10 +32,9 @@ DAY_FIRST = tuple("%d/%m/%Y" + time for time in _TIMES)
 DATETIME_FORMATS = (
     "%Y-%m-%d",
     "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f",
-    "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M:%S%.f%#z", "%Y-%m-%d %H:%M:%S%.f%#z", "%Y-%m-%dT%H:%M%#z",
-    "%Y/%m/%d", "%Y/%m/%d %H:%M:%S%.f", "%Y/%m/%d %H:%M",
-) + MONTH_FIRST + DAY_FIRST
+    "%Y-%m-%dT%H:%M:%S%.f%#z", "%Y-%m-%d %H:%M:%S%.f%#z",
+    "%Y/%m/%d", "%Y/%m/%d %H:%M:%S%.f",
+) + MONTH_FIRST + DAY_FIRST  # year-first times need seconds (2021-01-02T10:20 is a string); slashed ones not
 
 
 # the characters a value must have to be in a layout (spaces aside: they match any whitespace)

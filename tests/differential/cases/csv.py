@@ -72,6 +72,10 @@ CASES = {
         _read("dates_day_first.csv"),
         note="slashed dates are day first when one of them can only be (31/12), month first when one can only "
              "be (01/13), strings when both occur; also with times, AM/PM, ISO values beside, single digits"),
+    "dates_no_seconds": Case(
+        _read("dates_no_seconds.csv"),
+        note="year-first times without seconds are strings (ISO with T, space, zone, slashes); slashed US ones "
+             "are dates"),
     "dates_out_of_range": Case(
         _read("dates_out_of_range.csv"),
         note="dates beyond datetime64[ns] (years 1600, 2263, 9999) are NaT; nanosecond fractions kept"),
