@@ -63,3 +63,8 @@ def user_error(message: str) -> UserErrorException:
 def data_error(code: str, message: str) -> UserErrorException:
     """An error found while reading data, raised at materialization."""
     return UserErrorException(message, code)
+
+
+def no_columns_error(records: int) -> UserErrorException:
+    """mltable's error for rows without any column (all keys dropped, JSON objects without keys)."""
+    return data_error(ErrorCode.VALIDATION, f"The input data contains no columns. Looked at {records} records.")

@@ -12,7 +12,7 @@ from tablekit.engine.convert import convert
 from tablekit.engine.partition_values import check_filter, extract_after_read
 from tablekit.engine.scan import (FILE_TYPED_READS, HIDDEN, PARTITION, ScanResult, compile_predicate, run_scan,
                                   scan_inputs, selected_partitions)
-from tablekit.errors import ErrorCode, data_error
+from tablekit.errors import ErrorCode, data_error, no_columns_error
 from tablekit.plan.nodes import (ColumnPattern, ConvertColumnTypes, DropColumns, ExtractPartitionFormat, Filter,
                                  KeepColumns, PhysicalPlan, Sample, SelectPartitions, Skip, Take, TakeRandomSample,
                                  column_tuple, select_columns)
@@ -39,7 +39,7 @@ def apply_filter(frame: pl.DataFrame, step: Filter) -> pl.DataFrame:
 def apply_keep(frame: pl.DataFrame, step: KeepColumns) -> pl.DataFrame:
     kept = select_columns(step.columns, _data_columns(frame))
     if not kept:
-        error = no_columns_error(frame)
+        error = no_columns_error(frame.height)
         error.message += f" keep_columns named {_describe(step.columns)}; the table has {_data_columns(frame)}."
         raise error
     return frame.select(kept + _hidden_columns(frame))
@@ -51,15 +51,10 @@ def _describe(columns) -> str:
     return str(sorted(column_tuple(columns)))
 
 
-def no_columns_error(frame: pl.DataFrame):
-    return data_error(ErrorCode.VALIDATION,
-                      f"The input data contains no columns. Looked at {frame.height} records.")
-
-
 def apply_drop(frame: pl.DataFrame, step: DropColumns) -> pl.DataFrame:
     dropped = select_columns(step.columns, _data_columns(frame))
     if dropped and len(dropped) == len(_data_columns(frame)):
-        raise no_columns_error(frame)
+        raise no_columns_error(frame.height)
     return frame.drop(dropped)
 
 

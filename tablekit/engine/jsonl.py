@@ -43,7 +43,7 @@ import pyarrow as pa
 
 from tablekit.engine.blocks import Block
 from tablekit.engine.text import decode, is_utf8_family
-from tablekit.errors import ErrorCode, data_error
+from tablekit.errors import ErrorCode, data_error, no_columns_error
 from tablekit.plan.nodes import ReadJsonLines
 from tablekit.sources import SourceFile
 from tablekit.sources.local import LocalSource
@@ -165,6 +165,8 @@ def _frame_from_rows(rows: List[Dict[str, Any]]) -> pl.DataFrame:
     for key in order:
         dtype, values = _typed([row.get(key) for row in rows])
         series.append(pl.Series(key, values, dtype=dtype, strict=False))
+    if not series:  # objects without keys: rows without columns (a frame of no column keeps its height)
+        return pl.DataFrame({"": [None] * len(rows)}).drop("")
     return pl.DataFrame(series)
 
 
@@ -492,6 +494,8 @@ def _exact_if_none(frame: Optional[pl.DataFrame], data, file: SourceFile, option
                    first_line: int = 1) -> pl.DataFrame:
     if frame is None:
         frame = read_exact(bytes(data), options, file.display, first_line)
+    if frame.height and not frame.width and not options.include_path_column:
+        raise no_columns_error(frame.height)  # every object without keys ({}): mltable fails the file
     return _check_depth(frame, file.display)
 
 

@@ -89,7 +89,8 @@ def _finish(frame, scan: Scan, also_keep: Optional[pl.Expr] = None):
 
 
 def with_path(frame: pl.DataFrame, path_column: str, display: str) -> pl.DataFrame:
-    return frame.select(pl.lit(display, dtype=pl.String).alias(path_column), pl.all())
+    path = pl.Series(path_column, [display], dtype=pl.String).new_from_index(0, frame.height)
+    return frame.select(pl.lit(path), pl.all())  # a Series: a frame without columns keeps its rows
 
 
 def concat_frames(frames: List[pl.DataFrame]) -> pl.DataFrame:

@@ -18,6 +18,14 @@ CASES = {
     "dates": Case(_j("dates.jsonl"), note="date-like strings stay strings"),
     "bools_nulls": Case(_j("bools_nulls.jsonl"), note="bool, bool with null, all null, 'true' string"),
     "mixed_types": Case(_j("mixed_types.jsonl"), note="one column holding int, str, bool, float, list, dict"),
+    "empty_objects_error": Case(_j("empty_objects.jsonl"), phrase="The input data contains no columns",
+                                note="lines that are all {}: the file has rows but no column"),
+    "empty_objects_then_keys_error": Case(
+        "mltable.from_json_lines_files([{'file': 'jsonl/empty_objects.jsonl'}, {'file': 'jsonl/basic.jsonl'}])"
+        ".to_pandas_dataframe()", phrase="The input data contains no columns",
+        note="a file of {} lines fails the table even when another file has keys"),
+    "empty_objects_path_column": Case(_j("empty_objects.jsonl", "include_path_column=True"),
+                                      note="with the path column the rows are kept"),
     "nested_to_string": Case(
         _j("nested_convert.jsonl", tail=".convert_column_types({('e', 'd', 'n'): mltable.DataType.to_string()})"),
         note="lists become JSON text ('[\"a\", null]', floats as 2 and 100000000000000000000), objects "
