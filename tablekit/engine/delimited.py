@@ -166,7 +166,8 @@ def _polars_strings(file: SourceFile, data: Optional[bytes], options: ReadDelimi
             source, has_header=False, infer_schema=False, separator=delimiter,
             quote_char='"', raise_if_empty=False, columns=positions,
             n_rows=max_lines, encoding="utf8")
-    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, pl.exceptions.ShapeError):
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, pl.exceptions.ShapeError,
+            pl.exceptions.ColumnNotFoundError):  # e.g. a file narrower than the columns wanted
         if line_count is not None:
             line_count.cancel()
         return None  # polars cannot parse it as mltable would: use the exact parser
@@ -191,8 +192,9 @@ def _exact_strings(data: bytes, file: SourceFile, options: ReadDelimited,
         records = records[:max_lines]
     frame = _records_frame(records)
     if positions is not None:
-        frame = frame.select([pl.col(f"c{i}") if f"c{i}" in frame.columns else pl.lit(None, pl.String).alias(f"c{i}")
-                              for i in positions])
+        # a column the records do not reach is null (repeated: a literal would make one row of no rows)
+        frame = frame.select([pl.col(f"c{i}") if f"c{i}" in frame.columns
+                              else pl.repeat(None, frame.height, dtype=pl.String).alias(f"c{i}") for i in positions])
     return frame
 
 

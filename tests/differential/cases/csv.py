@@ -52,6 +52,13 @@ CASES = {
         _read("bool_intlike.csv"),
         note="'+1', '01', '00', '-0' count as booleans for inference (integers 0 and 1) but are not mltable's "
              "words, so they become None"),
+    "blank_file_keep_columns": Case(
+        "mltable.from_delimited_files([{'file': 'csv/basic.csv'}, {'file': 'csv/blank_line_only.csv'}], "
+        "header='no_header').keep_columns(['Column2', 'Column3']).to_pandas_dataframe()",
+        note="a file of one blank line, narrower than the columns kept: no row"),
+    "blank_file_keep_columns_untyped": Case(
+        "mltable.from_delimited_files([{'file': 'csv/basic.csv'}, {'file': 'csv/blank_line_only.csv'}], "
+        "header='no_header', infer_column_types=False).keep_columns(['Column3', 'Column2']).to_pandas_dataframe()"),
     # ---------------------------------------------------------------- numbers
     "ints_leading_zeros_padding_big": Case(
         _read("ints.csv"), note="leading zeros, spaces around ints, exact int64 min/max, -0, +3"),
