@@ -13,11 +13,12 @@ from tests.differential.encoding import encode_error, encode_result
 DATA_DIR = str(Path(__file__).resolve().parents[1] / "data")
 
 
-def run_case(code: str, library) -> dict:
+def run_case(code: str, library, data_dir: str = DATA_DIR) -> dict:
+    """The case's outcome, encoded; ``code`` runs in ``data_dir`` (bound to ``DATA``)."""
     code = textwrap.dedent(code).strip()
-    namespace = {"mltable": library, "DATA": DATA_DIR, "pd": pd, "np": np}
+    namespace = {"mltable": library, "DATA": data_dir, "pd": pd, "np": np}
     previous = os.getcwd()
-    os.chdir(DATA_DIR)
+    os.chdir(data_dir)
     try:
         try:
             compiled = compile(code, "<case>", "eval")
@@ -30,7 +31,7 @@ def run_case(code: str, library) -> dict:
                 exec(compile(code, "<case>", "exec"), namespace)
                 result = namespace["result"]
         except Exception as exc:  # the error itself is the recorded outcome
-            return encode_error(exc, DATA_DIR)
-        return encode_result(result, DATA_DIR)
+            return encode_error(exc, data_dir)
+        return encode_result(result, data_dir)
     finally:
         os.chdir(previous)

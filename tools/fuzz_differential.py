@@ -1,0 +1,227 @@
+"""Random differential campaign: tablekit against live mltable on generated tables.
+
+The recorded fixtures (tools/record_mltable.py) pin the behaviours we know of;
+this looks for the ones we don't.  It writes random small CSV and JSON-lines
+files, each with a random chain of reads and transformations, runs every case
+under real mltable (the reference venv, .ref/) and under tablekit, and prints
+the cases whose outcomes differ (columns, dtypes, values, or error class and
+error_code; messages are not compared).
+
+    .venv/bin/python tools/fuzz_differential.py --cases 300 --seed 1
+    .venv/bin/python tools/fuzz_differential.py --cases 50 --kind jsonl --keep /tmp/fuzz
+
+A difference found this way becomes a named case in tests/differential/cases
+(with its data in tests/data), recorded like every other case.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE_PYTHON = ROOT / ".ref" / "bin" / "python"
+
+# -- CSV cells --------------------------------------------------------------------
+
+CELLS = {
+    "int": ["0", "7", "-12", "+3", "007", " 42 ", "-0", "9223372036854775807", "9223372036854775808", "", "1e3"],
+    "float": ["1.5", ".5", "5.", "-2.25", "1e-3", "2E5", "NaN", "nan", "inf", "-Infinity", "", "3", " 4.5 "],
+    "bool": ["true", "false", "True", "FALSE", "1", "0", "t", "f", "T", "F", "Y", "N", "yes", ""],
+    "date": ["2021-01-02", "2021-01-02 10:20:30", "2021-01-02T10:20:30.123", "01/02/2021", "2021/01/02",
+             "2021-01-02T10:20:30Z", "2021-01-02 10:20:30+02:00", "01/02/2021 10:20 PM", "2021-13-45", "",
+             "2021-01-02T10:20", "1/2/2021 10:20:30"],
+    "str": ["abc", "x y", "a,b", 'say "hi"', "é", "", "  pad  ", "null", "None", "NA", "-", "#"],
+}
+KINDS = list(CELLS)
+
+
+def _quote(cell: str, delimiter: str) -> str:
+    if any(ch in cell for ch in (delimiter, '"', "\n")):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+def _csv_cell(rng: random.Random, kind: str) -> str:
+    if rng.random() < 0.07:  # a value of another kind
+        kind = rng.choice(KINDS)
+    return rng.choice(CELLS[kind])
+
+
+def _csv_file(rng: random.Random, names, kinds, rows: int, delimiter: str, header: bool, ragged: bool) -> str:
+    lines = [delimiter.join(_quote(n, delimiter) for n in names)] if header else []
+    for _ in range(rows):
+        cells = [_quote(_csv_cell(rng, k), delimiter) for k in kinds]
+        if ragged and rng.random() < 0.1:
+            cells = cells[:-1] if rng.random() < 0.5 else cells + ["extra"]
+        lines.append(delimiter.join(cells))
+    ending = rng.choice(["\n", "\n", "\r\n"])
+    return ending.join(lines) + (ending if rng.random() < 0.8 else "")
+
+
+def csv_case(rng: random.Random, folder: Path, name: str) -> str:
+    width = rng.randint(1, 4)
+    names = [rng.choice(["a", "b", "c", "d", "Col 1", "x"]) + str(i) for i in range(width)]
+    kinds = [rng.choice(KINDS) for _ in range(width)]
+    delimiter = rng.choice([",", ",", ";", "\t", "|"])
+    header = rng.choice(["all_files_same_headers", "all_files_same_headers", "no_header", "from_first_file",
+                         "all_files_different_headers"])
+    files = []
+    for i in range(rng.choice([1, 1, 1, 2])):
+        rows = rng.choice([0, 1, 3, 8, 15, 15, 205])
+        path = folder / f"{name}_{i}.csv"
+        path.write_text(_csv_file(rng, names, kinds, rows, delimiter, header != "no_header",
+                                  ragged=rng.random() < 0.15), encoding="utf-8", newline="")
+        files.append({"file": path.name})
+    args = [f"header={header!r}", f"delimiter={delimiter!r}"]
+    if rng.random() < 0.3:
+        args.append("empty_as_string=True")
+    if rng.random() < 0.15:
+        args.append("infer_column_types=False")
+    code = f"mltable.from_delimited_files({files!r}, {', '.join(args)})"
+    return code + _steps(rng, names if header != "no_header" else [f"Column{i + 1}" for i in range(width)], kinds)
+
+
+# -- JSON lines --------------------------------------------------------------------
+
+# Ints and floats never share a key, and no int exceeds int64: mltable loses values there
+# (docs/deviations.md), and tablekit deliberately keeps them.
+JSON_INTS = ["1", "-5", "0"]
+JSON_FLOATS = ["2.5", "1e3", "-0.5"]
+JSON_OTHERS = ['"abc"', '"5"', '"2021-01-02"', '""', "true", "false", "null", "[1, 2]", '["a", null]', '{"k": 1}',
+               '"\\u00e9"', "[]", "{}"]
+
+
+def jsonl_case(rng: random.Random, folder: Path, name: str) -> str:
+    keys = rng.sample(["a", "b", "c", "d", "e"], rng.randint(1, 4))
+    kinds = {k: rng.sample(rng.choice([JSON_INTS, JSON_FLOATS]) + JSON_OTHERS, rng.randint(1, 3)) for k in keys}
+    lines = []
+    for row in range(rng.choice([1, 3, 8, 20])):
+        present = [k for k in keys if rng.random() < 0.85]
+        if row < 2 and keys[-1] in present and rng.random() < 0.3:
+            present.remove(keys[-1])  # a key first seen late
+        rng.shuffle(present) if rng.random() < 0.2 else None
+        lines.append("{" + ", ".join(f'"{k}": {rng.choice(kinds[k])}' for k in present) + "}")
+    if rng.random() < 0.1:
+        lines.insert(rng.randrange(len(lines) + 1), rng.choice(["", "not json", "[1]"]))
+    path = folder / f"{name}.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    args = ", invalid_lines='drop'" if rng.random() < 0.3 else ""
+    code = f"mltable.from_json_lines_files([{{'file': {path.name!r}}}]{args})"
+    return code + _steps(rng, keys, ["str"] * len(keys))
+
+
+# -- transformations -----------------------------------------------------------------
+
+def _literal(rng: random.Random, kind: str) -> str:
+    return {"int": str(rng.randint(-5, 50)), "float": repr(rng.choice([0.5, 2.0, -1.5])),
+            "bool": rng.choice(["True", "False"]), "date": "datetime(2021, 1, 2)",
+            "str": repr(rng.choice(["abc", "x y", "", "5"]))}[kind]
+
+
+def _condition(rng: random.Random, names, kinds) -> str:
+    i = rng.randrange(len(names))
+    column = f"col({names[i]!r})"
+    op = rng.choice(["==", "!=", "<", ">", "<=", ">="])
+    right = rng.choice([_literal(rng, kinds[i]), _literal(rng, rng.choice(KINDS)), "None"])
+    test = f"{column} {op} {right}"
+    if rng.random() < 0.2:
+        test = f"not {test}"
+    return test
+
+
+def _steps(rng: random.Random, names, kinds) -> str:
+    steps = []
+    for _ in range(rng.choice([0, 1, 1, 2])):
+        step = rng.choice(["take", "skip", "keep", "drop", "filter", "filter", "convert", "sample"])
+        if step == "take":
+            steps.append(f".take({rng.randint(1, 10)})")
+        elif step == "skip":
+            steps.append(f".skip({rng.randint(0, 10)})")
+        elif step in ("keep", "drop") and len(names) > 1:
+            chosen = rng.sample(names, rng.randint(1, len(names) - 1))
+            steps.append(f".{step}_columns({chosen!r})")
+        elif step == "filter":
+            test = _condition(rng, names, kinds)
+            if rng.random() < 0.3:
+                test += f" {rng.choice(['and', 'or'])} {_condition(rng, names, kinds)}"
+            steps.append(f".filter({test!r})")
+        elif step == "convert":
+            to = rng.choice(["to_int()", "to_float()", "to_string()", "to_bool()", "to_datetime('%Y-%m-%d')"])
+            steps.append(f".convert_column_types({{{rng.choice(names)!r}: mltable.DataType.{to}}})")
+        elif step == "sample":
+            steps.append(f".take_random_sample({rng.choice([0.3, 0.5, 0.9])}, seed={rng.randint(0, 9)})")
+    return "".join(steps) + ".to_pandas_dataframe()"
+
+
+# -- running --------------------------------------------------------------------------
+
+def generate(folder: Path, count: int, seed: int, kind: str) -> dict:
+    rng = random.Random(seed)
+    cases = {}
+    for n in range(count):
+        pick = kind if kind != "both" else rng.choice(["csv", "jsonl"])
+        name = f"{pick}{n:04d}"
+        cases[name] = (csv_case if pick == "csv" else jsonl_case)(rng, folder, name)
+    (folder / "cases.json").write_text(json.dumps(cases, indent=1))
+    return cases
+
+
+def run_all(folder: Path, library: str) -> dict:
+    """Run in a child interpreter: every case of ``folder`` against ``library``."""
+    sys.path.insert(0, str(ROOT))
+    if library == "mltable":
+        import mltable as lib
+    else:
+        import tablekit as lib
+    from tests.differential.runner import run_case
+
+    cases = json.loads((folder / "cases.json").read_text())
+    return {name: run_case(code, lib, str(folder)) for name, code in cases.items()}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--kind", choices=["csv", "jsonl", "both"], default="both")
+    parser.add_argument("--keep", help="write the cases here and keep them (default: a temporary folder)")
+    parser.add_argument("--child", nargs=2, metavar=("FOLDER", "LIBRARY"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        json.dump(run_all(Path(args.child[0]), args.child[1]), sys.stdout)
+        return 0
+    if not REFERENCE_PYTHON.exists():
+        sys.exit(f"no reference venv at {REFERENCE_PYTHON} (see docs/differential-testing.md)")
+    folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="tablekit-fuzz-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    cases = generate(folder, args.cases, args.seed, args.kind)
+    outcomes = {}
+    for library, python in (("mltable", REFERENCE_PYTHON), ("tablekit", Path(sys.executable))):
+        done = subprocess.run([str(python), __file__, "--child", str(folder), library],
+                              capture_output=True, text=True, check=True, cwd=ROOT)
+        outcomes[library] = json.loads(done.stdout)
+    sys.path.insert(0, str(ROOT))
+    from tests.differential.compare import outcome_differences
+
+    differing = 0
+    for name, code in cases.items():
+        # tablekit's sampler draws other rows than mltable's (docs/deviations.md): compare the shape only
+        same_rows = "take_random_sample" not in code
+        problems = outcome_differences(outcomes["tablekit"][name], outcomes["mltable"][name], None, same_rows)
+        if problems:
+            differing += 1
+            print(f"--- {name}: {code}\n    " + "\n    ".join(problems[:4]))
+    print(f"{differing} of {len(cases)} cases differ (files in {folder})")
+    if not args.keep and not differing:
+        shutil.rmtree(folder)
+    return 1 if differing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
