@@ -532,7 +532,8 @@ def _compare_parts(op, lk, lp: Part, left: Val, rk, rp: Part, right: Val) -> pl.
         result = _apply(op, a, b)
     if nan_checks:  # NaN is unordered against everything (polars would call NaN the largest float)
         is_nan = nan_checks[0] if len(nan_checks) == 1 else nan_checks[0] | nan_checks[1]
-        result = pl.when(is_nan).then(pl.lit(op == "!=")).otherwise(result)
+        # ... but a null on the other side still makes the comparison null
+        result = pl.when(is_nan & a.is_not_null() & b.is_not_null()).then(pl.lit(op == "!=")).otherwise(result)
     return result
 
 

@@ -14,6 +14,7 @@ PARSE = "Python expression parse error"
 BASIC, STRINGS, NAMES, FLOATS = "filter_basic.csv", "filter_strings.csv", "filter_names.csv", "filter_floats.csv"
 DIVIDE, DIVZERO, TYPES = "filter_divide.csv", "filter_divzero.csv", "filter_types.parquet"
 ZONES = "filter_zones.parquet"
+NAN_NULL = "parquet/nan_null.parquet"
 
 # name -> (file, expression, phrase of the expected error or None, note)
 FILTERS = {
@@ -253,6 +254,10 @@ FILTERS = {
     "parquet_bool_nulls": (TYPES, "nb", None, ""),
     "parquet_int_nulls": (TYPES, "ni > 4", None, ""),
     "parquet_binary_rank": (TYPES, 'bin > "zz"', None, "binary ranks above strings"),
+    # NaN is unordered against everything, but a null on the other side makes any comparison null
+    "nan_vs_null_datetime": (NAN_NULL, "not f > d", None, "NaN against a null datetime is null, not False"),
+    "nan_vs_null_int": (NAN_NULL, "f != i", None, "NaN != null is null, not True"),
+    "nan_vs_null_string": (NAN_NULL, "not f < s", None, ""),
 }
 
 
