@@ -69,6 +69,26 @@ def csv_files() -> None:
       "2021-12-31,2021-12-31 23:59:59,2021-12-31T23:59:59,12/31/2021,31.12.2021,"
       "2021-12-31T23:59:59-05:00,2021-12-31T23:59:59Z,2021/12/31,2021-12-31 23:59:59.5,12/31/2021 11:59 AM\n")
     w("csv/dates_with_empty.csv", "d,t\n2021-01-02,2021-01-02T03:04:05+01:00\n,\n2022-03-04,2022-03-04T00:00:00+00:00\n")
+    # slashed dates: day or month first as a value decides; no value deciding (mltable: None)
+    w("csv/dates_day_first.csv",
+      "dmy,dmy_time,dmy_ampm,mdy,conflict,iso_and_dmy,single_digit\n"
+      "31/12/2021,31/12/2021 10:20:30,31/12/2021 10:20 PM,01/02/2021,31/12/2021,31/12/2021,1/2/2021\n"
+      "01/02/2021,01/02/2021 10:20:30,01/02/2021 10:20 AM,01/13/2021,12/31/2021,2021-01-02,13/2/2021\n")
+    w("csv/dates_ambiguous.csv", "ambiguous,ambiguous_time,layouts\n01/02/2021,01/02/2021 10:20 PM,12/31/2021 10:20:30\n"
+                                 "01/03/2021,03/04/2021 10:20 PM,01/02/2021\n")
+    w("csv/dates_out_of_range.csv",
+      "d,zoned,fraction\n2263-01-01,2263-01-01T00:00:00+02:00,2021-01-02 10:20:30.123456789\n"
+      "2021-01-02,2021-01-02T10:20:30.5-01:00,9999-01-02 10:20:30.5\n1600-01-01,1677-01-01T00:00:00Z,2021-01-02 10:20:30.1\n")
+    w("csv/dates_no_seconds.csv",
+      "iso_t,iso_space,iso_zoned,slash_iso,us\n"
+      "2021-01-02T10:20,2021-01-02 10:20,2021-01-02T10:20Z,2021/01/02 10:20,01/13/2021 10:20\n"
+      "2021-01-03T11:21,2021-01-03 11:21,2021-01-03T11:21+02:00,2021/01/03 11:21,01/14/2021 11:21\n")
+    # booleans with spaces around; integers 0/1 that are not mltable's words
+    w("csv/bool_padded.csv", "words,digits,tabbed\n true, 1 ,\tY\nFalse ,0,\tN\n t,1 ,\tY\n")
+    w("csv/bool_intlike.csv", "plus_one,leading_zero,minus_zero\n+1,01,-0\n0,00,1\n1,1,0\n")
+    w("csv/blank_line_only.csv", "\n")
+    # a record wider than every row of the inference sample (after row 300)
+    w("csv/wide_after_sample.csv", "a,b\n" + "".join(f"{i},{i}\n" for i in range(300)) + "1,2,3\n5,6\n")
 
     # --- bools -------------------------------------------------------------------------------
     w("csv/bools.csv",
@@ -251,6 +271,13 @@ def parquet_files() -> None:
     w("parquet/bad/notes.txt", "not parquet\n")
     # empty table
     pq.write_table(pa.table({"id": pa.array([], pa.int64()), "s": pa.array([], pa.string())}), root / "empty.parquet")
+    # NaN beside nulls of other types (filter: a null on the other side beats NaN's rules)
+    pq.write_table(pa.table({"id": pa.array([1, 2, 3, 4], pa.int64()),
+                             "f": pa.array([float("nan"), float("nan"), 1.0, float("nan")], pa.float64()),
+                             "i": pa.array([None, 2, None, 5], pa.int64()),
+                             "s": pa.array([None, "x", "y", None], pa.string()),
+                             "d": pa.array([None, dt.datetime(2021, 1, 2), None, None], pa.timestamp("us"))}),
+                   root / "nan_null.parquet")
 
 
 def jsonl_files() -> None:
@@ -272,6 +299,11 @@ def jsonl_files() -> None:
     w("jsonl/bools_nulls.jsonl",
       '{"b": true, "bn": true, "n": null, "s": "true", "num_str": "1"}\n'
       '{"b": false, "bn": null, "n": null, "s": "false", "num_str": "2"}\n')
+    w("jsonl/empty_objects.jsonl", "{}\n{}\n")
+    w("jsonl/nested_convert.jsonl",
+      '{"e": ["a", null], "d": {"k": 1, "s": "x"}, "n": [1.5, 2.0]}\n'
+      '{"e": ["b", "c\\"d"], "d": {"k": 2, "s": null}, "n": [1e20]}\n'
+      '{"e": [], "d": {"k": 3, "s": "y z"}, "n": null}\n')
     w("jsonl/mixed_types.jsonl",
       '{"v": 1}\n{"v": "two"}\n{"v": true}\n{"v": 1.5}\n{"v": [1]}\n{"v": {"a": 1}}\n')
     w("jsonl/invalid.jsonl", '{"a": 1}\nnot json\n{"a": 2}\n{"a": \n{"a": 3}\n')
