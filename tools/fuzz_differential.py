@@ -159,15 +159,79 @@ def _steps(rng: random.Random, names, kinds) -> str:
     return "".join(steps) + ".to_pandas_dataframe()"
 
 
+# -- filter expressions over a typed parquet file --------------------------------------
+
+FILTER_COLUMNS = ["i", "f", "s", "b", "d"]
+FILTER_LITERALS = ["0", "1", "-3", "7", "9223372036854775807", "0.5", "1.5e3", "0.0", "'a'", "'apple'", '"10"',
+                   "'Apple'", "True", "False", "None", "datetime(2021, 1, 2)", "datetime(2020, 6, 1, 12)"]
+
+
+def _filter_table(folder: Path) -> None:
+    import datetime as dt
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    day = dt.datetime(2021, 1, 2)
+    table = pa.table({
+        "i": pa.array([1, -3, None, 7, 0, 9223372036854775807, 2, -1], pa.int64()),
+        "f": pa.array([0.5, float("nan"), None, -2.25, 1500.0, 0.0, 7.0, 1e300], pa.float64()),
+        "s": pa.array(["apple", "Apple", None, "", "10", "a", "banana", "é"], pa.string()),
+        "b": pa.array([True, False, None, True, False, True, None, False], pa.bool_()),
+        "d": pa.array([day, None, dt.datetime(2020, 6, 1, 12), day, dt.datetime(1999, 12, 31), None, day,
+                       dt.datetime(2030, 1, 1)], pa.timestamp("us")),
+    })
+    pq.write_table(table, folder / "filter.parquet")
+
+
+def _operand(rng: random.Random, depth: int) -> str:
+    if depth <= 0 or rng.random() < 0.35:
+        pick = rng.random()
+        if pick < 0.5:
+            return rng.choice(FILTER_COLUMNS + ["zz", "col('s')", "col('i')"])
+        return rng.choice(FILTER_LITERALS)
+    form = rng.choice(["arith", "arith", "paren", "neg", "ifelse"])
+    if form == "arith":
+        return f"{_operand(rng, depth - 1)} {rng.choice(['+', '-', '*', '/', '//', '%', '**'])} {_operand(rng, depth - 1)}"
+    if form == "paren":
+        return f"({_expression(rng, depth - 1)})"
+    if form == "neg":
+        return f"-{_operand(rng, depth - 1)}"
+    return f"({_operand(rng, depth - 1)} if {_expression(rng, depth - 1)} else {_operand(rng, depth - 1)})"
+
+
+def _expression(rng: random.Random, depth: int) -> str:
+    form = rng.random()
+    if depth <= 0 or form < 0.45:
+        op = rng.choice(["==", "!=", "<", "<=", ">", ">="])
+        return f"{_operand(rng, depth - 1)} {op} {_operand(rng, depth - 1)}"
+    if form < 0.7:
+        return f"{_expression(rng, depth - 1)} {rng.choice(['and', 'or'])} {_expression(rng, depth - 1)}"
+    if form < 0.8:
+        return f"not {_expression(rng, depth - 1)}"
+    if form < 0.9:
+        return rng.choice(["s.startswith('a')", "startswith(s, 'A')", "(s == s and s.startswith('b'))",
+                           "b", "not b", "b == True"])
+    return f"({_expression(rng, depth - 1)})"
+
+
+def filter_case(rng: random.Random, folder: Path, name: str) -> str:
+    if not (folder / "filter.parquet").exists():
+        _filter_table(folder)
+    steps = ".take(5)" if rng.random() < 0.15 else ""
+    return (f"mltable.from_parquet_files([{{'file': 'filter.parquet'}}]){steps}"
+            f".filter({_expression(rng, rng.randint(1, 3))!r}).to_pandas_dataframe()")
+
+
 # -- running --------------------------------------------------------------------------
 
 def generate(folder: Path, count: int, seed: int, kind: str) -> dict:
     rng = random.Random(seed)
     cases = {}
     for n in range(count):
-        pick = kind if kind != "both" else rng.choice(["csv", "jsonl"])
+        pick = kind if kind != "all" else rng.choice(["csv", "jsonl", "filter"])
         name = f"{pick}{n:04d}"
-        cases[name] = (csv_case if pick == "csv" else jsonl_case)(rng, folder, name)
+        cases[name] = {"csv": csv_case, "jsonl": jsonl_case, "filter": filter_case}[pick](rng, folder, name)
     (folder / "cases.json").write_text(json.dumps(cases, indent=1))
     return cases
 
@@ -189,7 +253,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--kind", choices=["csv", "jsonl", "both"], default="both")
+    parser.add_argument("--kind", choices=["csv", "jsonl", "filter", "all"], default="all")
     parser.add_argument("--keep", help="write the cases here and keep them (default: a temporary folder)")
     parser.add_argument("--child", nargs=2, metavar=("FOLDER", "LIBRARY"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
