@@ -621,7 +621,8 @@ def _compiled_outcome(node, frame):
     try:
         return ("ids", frame.filter(compile_filter(node, frame.schema))["id"].to_list())
     except FILTER_ERRORS as exc:
-        code = re.search(r'ErrorValues\.(\w+)"', exc.message)
+        # a Value cast error may show error values inside the value it got (a list holding one)
+        code = None if exc.message.startswith("Value cast error") else re.search(r'ErrorValues\.(\w+)"', exc.message)
         row = int(re.search(r"row (\d+)", exc.message).group(1))
         return ("error", exc.error_code, code.group(1) if code else "Value cast error", row)
 

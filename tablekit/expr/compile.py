@@ -26,7 +26,7 @@ import polars as pl
 
 from tablekit.expr import ast, runtime
 from tablekit.expr.fast import truthy_predicate
-from tablekit.expr.evaluate import evaluate, first_error_inside
+from tablekit.expr.evaluate import evaluate
 from tablekit.expr.limits import deep_recursion
 from tablekit.expr.values import (BOOLEAN_OP_INVALID, DIVISOR_ZERO, FIELD_OF_NON_RECORD, INT64_MAX,
                                   INT64_MIN, NS_PER_DAY, NUMERIC_VALUE_REQUIRED, VALUE_WRONG_KIND,
@@ -633,12 +633,8 @@ def _encode(value, kinds) -> dict:
         row[STR] = value
     elif isinstance(value, DateTime) and DT in kinds:
         row[DT] = value.ns
-    else:  # only for a whole filter evaluated row-wise (``[i]``): not a boolean
-        inner = first_error_inside(value)
-        if inner is not None:
-            row["error"] = f"{inner.code}|{inner.source}"
-        else:
-            row["other"] = f"{kind_name(value)}|{describe(value)}"
+    else:  # only for a whole filter evaluated row-wise (``[i]``): not a boolean (errors inside a list too)
+        row["other"] = f"{kind_name(value)}|{describe(value)}"
     return row
 
 
@@ -663,15 +659,16 @@ def compile_filter(node, schema: Mapping[str, object]) -> pl.Expr:
             val = compiler.value(node)
         except _NeedsRowwise:  # e.g. a bare list literal of columns: the whole filter row by row
             val = compiler.rowwise(node, (BOOL, INT, FLOAT, STR, DT))
-        if val.is_const and first_error_inside(val.const) is not None:  # a constant list holding an error
-            val = _value_to_val(first_error_inside(val.const))
         return _predicate(val)
 
 
 def _predicate(val: Val) -> pl.Expr:
     keep = val.parts[BOOL].expr if BOOL in val.parts else pl.lit(None, dtype=pl.Boolean)
-    not_boolean = _coalesce([_when(part.expr.is_not_null(), pl.lit(KIND_NAMES[kind] + "|") + _describe(kind, part))
-                             for kind, part in val.parts.items() if kind != BOOL] + [val.other])
+    if val.is_const and not isinstance(val.const, (bool, type(None), ErrorValue)):  # shown whole, errors inside too
+        not_boolean = pl.lit(f"{kind_name(val.const)}|{describe(val.const)}")
+    else:
+        not_boolean = _coalesce([_when(part.expr.is_not_null(), pl.lit(KIND_NAMES[kind] + "|") + _describe(kind, part))
+                                 for kind, part in val.parts.items() if kind != BOOL] + [val.other])
     if val.error is None and not_boolean is None:
         return keep
     checked = pl.struct(row=pl.int_range(pl.len()), keep=keep,

@@ -261,17 +261,7 @@ def keeps_row(node, row: Mapping[str, object]):
         return True
     if value is False or value is None:
         return False
-    return first_error_inside(value) or value
-
-
-def first_error_inside(value):
-    """An error held in a list: mltable raises it when such a list is the filter's result."""
-    if isinstance(value, list):
-        for item in value:
-            found = item if isinstance(item, ErrorValue) else first_error_inside(item)
-            if found:
-                return found
-    return None
+    return value  # a list is not a boolean, even one holding an error (mltable: Value cast error)
 
 
 __all__ = ["evaluate", "keeps_row", "compare", "arithmetic", "logical_and", "logical_or", "logical_not",

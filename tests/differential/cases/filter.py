@@ -254,6 +254,9 @@ FILTERS = {
     "parquet_bool_nulls": (TYPES, "nb", None, ""),
     "parquet_int_nulls": (TYPES, "ni > 4", None, ""),
     "parquet_binary_rank": (TYPES, 'bin > "zz"', None, "binary ranks above strings"),
+    # a list is never a boolean, even one holding an error: Value cast error naming the error inside
+    "list_holding_error": (BASIC, "[i // 0]", "DivisorMustNotBeZero", "Value cast error, got List([Error(...)])"),
+    "constant_list_holding_error": (BASIC, "[1, -datetime(2020, 1, 1)]", "NumericValueRequired", ""),
     # NaN is unordered against everything, but a null on the other side makes any comparison null
     "nan_vs_null_datetime": (NAN_NULL, "not f > d", None, "NaN against a null datetime is null, not False"),
     "nan_vs_null_int": (NAN_NULL, "f != i", None, "NaN != null is null, not True"),
