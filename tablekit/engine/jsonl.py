@@ -610,6 +610,9 @@ class FileTypes:
 
 def conform_block(frame: pl.DataFrame, types: Dict[str, pl.DataType]) -> pl.DataFrame:
     """A block's columns as the whole file types them (values of another JSON type become null)."""
+    if frame.width == 0:  # a block of {} lines (literals would make one row of any number)
+        return pl.DataFrame([pl.Series(name, [None] * frame.height, dtype=dtype) for name, dtype in types.items()]) \
+            if types else frame
     columns = []
     for name, dtype in types.items():
         have = frame.schema.get(name)

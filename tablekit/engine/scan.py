@@ -88,9 +88,11 @@ def _finish(frame, scan: Scan, also_keep: Optional[pl.Expr] = None):
     return frame
 
 
-def with_path(frame: pl.DataFrame, path_column: str, display: str) -> pl.DataFrame:
-    path = pl.Series(path_column, [display], dtype=pl.String).new_from_index(0, frame.height)
-    return frame.select(pl.lit(path), pl.all())  # a Series: a frame without columns keeps its rows
+def with_path(frame, path_column: str, display: str):
+    """``frame`` (a DataFrame or LazyFrame) with the path column first."""
+    if isinstance(frame, pl.DataFrame) and frame.width == 0:  # a literal would make one row of any number
+        return pl.DataFrame({path_column: [display] * frame.height}, schema={path_column: pl.String})
+    return frame.select(pl.lit(display, dtype=pl.String).alias(path_column), pl.all())
 
 
 def concat_frames(frames: List[pl.DataFrame]) -> pl.DataFrame:
