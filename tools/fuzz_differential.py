@@ -161,9 +161,10 @@ def _steps(rng: random.Random, names, kinds) -> str:
 
 # -- filter expressions over a typed parquet file --------------------------------------
 
-FILTER_COLUMNS = ["i", "f", "s", "b", "d"]
+FILTER_COLUMNS = ["i", "f", "s", "b", "d", "lst", "st.x", 'st["y"]']
 FILTER_LITERALS = ["0", "1", "-3", "7", "9223372036854775807", "0.5", "1.5e3", "0.0", "'a'", "'apple'", '"10"',
-                   "'Apple'", "True", "False", "None", "datetime(2021, 1, 2)", "datetime(2020, 6, 1, 12)"]
+                   "'Apple'", "True", "False", "None", "datetime(2021, 1, 2)", "datetime(2020, 6, 1, 12)",
+                   "[1, 2]", "[1]", "[i, 1]", "[s, 'a']"]
 
 
 def _filter_table(folder: Path) -> None:
@@ -180,6 +181,10 @@ def _filter_table(folder: Path) -> None:
         "b": pa.array([True, False, None, True, False, True, None, False], pa.bool_()),
         "d": pa.array([day, None, dt.datetime(2020, 6, 1, 12), day, dt.datetime(1999, 12, 31), None, day,
                        dt.datetime(2030, 1, 1)], pa.timestamp("us")),
+        "lst": pa.array([[1, 2], [], None, [1], [2, None], [1, 2, 3], [0], [1, 2]], pa.list_(pa.int64())),
+        "st": pa.array([{"x": 1, "y": "a"}, {"x": None, "y": "b"}, {"x": 2, "y": None}, {"x": 1, "y": "a"},
+                        {"x": 3, "y": "c"}, {"x": -1, "y": ""}, {"x": 0, "y": "z"}, {"x": 1, "y": "b"}],
+                       pa.struct([("x", pa.int64()), ("y", pa.string())])),
     })
     pq.write_table(table, folder / "filter.parquet")
 
