@@ -135,7 +135,7 @@ def to_bool(expr: pl.Expr, dtype: pl.DataType, options: dict) -> pl.Expr:
         return expr
     if dtype.is_nested():  # lists and objects: null, whatever mismatch_as says
         return pl.lit(None, dtype=pl.Boolean)
-    if dtype.is_numeric() and not options.get("true_values"):
+    if dtype.is_numeric():  # numbers: not zero is True, whatever true_values or mismatch_as say
         return pl.when(expr.is_null()).then(None).otherwise(expr != 0)
     trues = options.get("true_values") or DEFAULT_TRUE
     falses = options.get("false_values") or DEFAULT_FALSE

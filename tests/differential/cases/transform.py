@@ -163,6 +163,9 @@ CASES = {
     "to_bool_only_true_values": Case(f"{DT}.to_bool(true_values=['a'])",
                                      phrase="must both be None or non-empty list of strings"),
     "to_bool_bad_mismatch": Case(f"{DT}.to_bool(mismatch_as='maybe')", phrase="`mismatch_as` can only be"),
+    "to_bool_custom_on_numbers": Case(
+        _conv("tostring.csv", f"{{('f', 'i'): {DT}.to_bool(true_values=['2'], false_values=['1'], mismatch_as='true')}}"),
+        note="number columns: not zero is True; true_values, false_values and mismatch_as do not apply"),
     "to_bool_non_string_values": Case(f"{DT}.to_bool(true_values=[1], false_values=['0'])",
                                       phrase="must only consists of strings"),
     # ------------------------------------------------------------ to_datetime
