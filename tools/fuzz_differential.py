@@ -152,7 +152,11 @@ def _steps(rng: random.Random, names, kinds) -> str:
                 test += f" {rng.choice(['and', 'or'])} {_condition(rng, names, kinds)}"
             steps.append(f".filter({test!r})")
         elif step == "convert":
-            to = rng.choice(["to_int()", "to_float()", "to_string()", "to_bool()", "to_datetime('%Y-%m-%d')"])
+            to = rng.choice(["to_int()", "to_float()", "to_string()", "to_bool()", "to_datetime('%Y-%m-%d')",
+                             "to_bool(true_values=['yes', '1'], false_values=['N'], mismatch_as='false')",
+                             "to_bool(mismatch_as='true')", "to_bool(mismatch_as='error')",
+                             "to_datetime(['%d/%m/%Y', '%Y-%m-%d %H:%M:%S'])", "to_datetime('%m/%d/%Y %I:%M %p')",
+                             "to_datetime('%Y-%m-%dT%H:%M:%S%.fZ')"])
             steps.append(f".convert_column_types({{{rng.choice(names)!r}: mltable.DataType.{to}}})")
         elif step == "sample":
             steps.append(f".take_random_sample({rng.choice([0.3, 0.5, 0.9])}, seed={rng.randint(0, 9)})")

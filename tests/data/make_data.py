@@ -344,6 +344,7 @@ def transform_files() -> None:
     w("transform/dates.csv",
       "s\n2021-01-02\n02/01/2021\n2021-01-02 03:04:05\n2021-01-02T03:04:05\n2.1.2021\nnot a date\n\n"
       "02-Jan-2021\n2021-01-02T03:04:05+02:00\n")
+    w("transform/float_to_int.csv", "a\nNaN\n1.5\ninf\n-inf\n1e300\n-2.7\n")
     w("transform/tostring.csv", "f,i,b,d,g\n2.0,1,true,2021-01-02 03:04:05,0.1\n2.5,-3,false,2021-01-02,1e20\n,,,,1e-7\n")
     for k in range(3):
         w(f"transform/parts/p{k}.csv", "id,v\n" + "".join(f"{k * 10 + j},{chr(97 + j)}\n" for j in range(k + 2)))

@@ -163,6 +163,8 @@ CASES = {
     "to_bool_only_true_values": Case(f"{DT}.to_bool(true_values=['a'])",
                                      phrase="must both be None or non-empty list of strings"),
     "to_bool_bad_mismatch": Case(f"{DT}.to_bool(mismatch_as='maybe')", phrase="`mismatch_as` can only be"),
+    "to_int_on_floats": Case(_conv("float_to_int.csv", f"{{'a': {DT}.to_int()}}"),
+                             note="a float column: NaN and infinities become null (as text 'NaN' is 0), 1e300 saturates"),
     "to_bool_custom_on_numbers": Case(
         _conv("tostring.csv", f"{{('f', 'i'): {DT}.to_bool(true_values=['2'], false_values=['1'], mismatch_as='true')}}"),
         note="number columns: not zero is True; true_values, false_values and mismatch_as do not apply"),
