@@ -3,7 +3,7 @@
 Slow, so the engine uses it only where polars' fast CSV parser would disagree
 with mltable (see ``engine.delimited``):
 
-- an unquoted empty field is null; a quoted empty field ("") is '';
+- an unquoted empty field is null ('' with empty_as_string); a quoted empty field ("") is '';
 - quoted delimiters and doubled quotes unescape; text after a closing quote
   is appended (``"y"z`` reads ``yz``); a quote inside an unquoted field is kept;
 - without ``multi_line`` every line break ends the record, even inside quotes,
@@ -18,7 +18,7 @@ from typing import Iterator, List, Optional
 Record = List[Optional[str]]
 
 
-def _split_line(line: str, delimiter: str, quote: str = '"') -> Record:
+def _split_line(line: str, delimiter: str, quote: str = '"', empty: Optional[str] = None) -> Record:
     fields: Record = []
     i, n = 0, len(line)
     while True:
@@ -55,7 +55,7 @@ def _split_line(line: str, delimiter: str, quote: str = '"') -> Record:
             if end < 0:
                 end = n
             value = line[i:end]
-            fields.append(value if value else None)
+            fields.append(value if value else empty)
             if end >= n:
                 return fields
             i = end + len(delimiter)
@@ -99,7 +99,9 @@ def _open_quote(line: str, delimiter: str, quote: str) -> bool:
     return in_quotes
 
 
-def tokenize(text: str, delimiter: str = ",", multi_line: bool = False) -> List[Record]:
+def tokenize(text: str, delimiter: str = ",", multi_line: bool = False, empty: Optional[str] = None) -> List[Record]:
+    """The records of ``text``; ``empty`` is what an unquoted empty field reads as (a field a
+    short record lacks is not in the record at all)."""
     lines = _logical_lines(text, delimiter) if multi_line else text.split("\n")
     records: List[Record] = []
     for line in lines:
@@ -107,5 +109,5 @@ def tokenize(text: str, delimiter: str = ",", multi_line: bool = False) -> List[
             continue
         if line.endswith("\r"):
             line = line[:-1]
-        records.append(_split_line(line, delimiter))
+        records.append(_split_line(line, delimiter, empty=empty))
     return records

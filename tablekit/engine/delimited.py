@@ -164,7 +164,7 @@ def _polars_strings(file: SourceFile, data: Optional[bytes], options: ReadDelimi
     try:
         frame = pl.read_csv(
             source, has_header=False, infer_schema=False, separator=delimiter,
-            quote_char='"', raise_if_empty=False, columns=positions,
+            quote_char='"', raise_if_empty=False, columns=None if options.empty_as_string else positions,
             n_rows=max_lines, encoding="utf8")
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, pl.exceptions.ShapeError,
             pl.exceptions.ColumnNotFoundError):  # e.g. a file narrower than the columns wanted
@@ -181,13 +181,30 @@ def _polars_strings(file: SourceFile, data: Optional[bytes], options: ReadDelimi
         lines = line_count.result()
     if _needs_exact_parser(frame, options, crlf, lines):
         return None
-    return _positional(frame, positions)
+    if options.empty_as_string:
+        frame = _empties_as_strings(frame, positions)
+    return None if frame is None else _positional(frame, positions)
+
+
+def _empties_as_strings(frame: pl.DataFrame, positions: Optional[List[int]]) -> Optional[pl.DataFrame]:
+    """empty_as_string: empty fields '' but the fields a short row lacks still null, as in mltable.
+
+    polars reads both as null; they can only be told apart when no row is short (the
+    last column has no null), else None: the exact parser reads the file.
+    """
+    if frame.width and frame.get_column(frame.columns[-1]).null_count():
+        return None
+    if positions is not None and any(i >= frame.width for i in positions):
+        return None
+    frame = frame.fill_null("")
+    return frame if positions is None else frame.select([frame.columns[i] for i in positions])
 
 
 def _exact_strings(data: bytes, file: SourceFile, options: ReadDelimited,
                    positions: Optional[List[int]], max_lines: Optional[int]) -> pl.DataFrame:
     text = decode(data, options.encoding, file.display)
-    records = tokenize(text, options.delimiter[:1] or ",", options.support_multi_line)
+    records = tokenize(text, options.delimiter[:1] or ",", options.support_multi_line,
+                       empty="" if options.empty_as_string else None)
     if max_lines is not None:
         records = records[:max_lines]
     frame = _records_frame(records)

@@ -34,7 +34,7 @@ import polars as pl
 
 from tablekit.engine import delimited, jsonl, parquet, sample
 from tablekit.engine.execute import STEPS, apply_take, execute
-from tablekit.engine.scan import (PARTITION, _finish, concat_frames, csv_projection, empty_as_string, infer_from_heads,
+from tablekit.engine.scan import (PARTITION, _finish, concat_frames, csv_projection, infer_from_heads,
                                   named_files, parquet_read, run_scan, scan_inputs, select_files, selected_partitions,
                                   tagged_json_frame, typed_file_frame, with_path)
 from tablekit.errors import ErrorCode, data_error
@@ -309,7 +309,7 @@ def _delimited_part(parts: Parts, index: int, byte_range: Optional[Tuple[int, in
         frame = frame.rename({c: layout.projection[c] for c in frame.columns})
     else:
         frame = frame.rename(dict(zip(frame.columns, naming.names(header_row, frame.width))))
-    return typed_file_frame(empty_as_string(frame, options), index, file, scan, layout.kinds)
+    return typed_file_frame(frame, index, file, scan, layout.kinds)
 
 
 def run_steps(frame: pl.DataFrame, steps: Sequence[Step]) -> pl.DataFrame:

@@ -342,14 +342,8 @@ def _pruned_strings_then_typed(scan: Scan, files, chosen, projection, progress: 
 def named_files(raws, options: ReadDelimited, projection) -> List[pl.DataFrame]:
     """Files' raw string columns named as the header mode says, headers split off."""
     if projection:
-        frames = delimited.projected_frames(raws, options.header, projection)
-    else:
-        frames = delimited.named_frames(raws, options.header)
-    return [empty_as_string(f, options) for f in frames]
-
-
-def empty_as_string(frame: pl.DataFrame, options: ReadDelimited) -> pl.DataFrame:
-    return frame.with_columns(pl.all().fill_null("")) if options.empty_as_string else frame
+        return delimited.projected_frames(raws, options.header, projection)
+    return delimited.named_frames(raws, options.header)
 
 
 def infer_from_heads(frames: List[pl.DataFrame], options: ReadDelimited) -> dict:

@@ -25,7 +25,7 @@ import polars as pl
 import pyarrow as pa
 
 from tablekit.engine import blocks, delimited, jsonl, parquet
-from tablekit.engine.scan import (PARTITION, compile_predicate, concat_frames, csv_projection, empty_as_string,
+from tablekit.engine.scan import (PARTITION, compile_predicate, concat_frames, csv_projection,
                                   files_frame, infer_from_heads, named_files, parquet_read, project, run_scan,
                                   select_files, selected_partitions, tagged_json_frame, typed_file_frame,
                                   with_path)
@@ -100,7 +100,7 @@ def _delimited(scan: Scan, files: Sequence[SourceFile], progress: Progress, exac
                     _check_width(frame, named_columns, file, block)
                 read_any = True
                 progress.advance(nbytes=len(block.data))
-                yield typed_file_frame(empty_as_string(frame, options), index, file, scan, kinds)
+                yield typed_file_frame(frame, index, file, scan, kinds)
             if not read_any:
                 naming.names(None, 0)  # an empty file still takes its turn in naming (see named_frames)
             progress.advance(files=1)

@@ -87,6 +87,8 @@ def csv_files() -> None:
     w("csv/bool_padded.csv", "words,digits,tabbed\n true, 1 ,\tY\nFalse ,0,\tN\n t,1 ,\tY\n")
     w("csv/bool_intlike.csv", "plus_one,leading_zero,minus_zero\n+1,01,-0\n0,00,1\n1,1,0\n")
     w("csv/blank_line_only.csv", "\n")
+    # empty_as_string: empty fields '' but the fields short rows lack None (CRLF blank line: one empty field)
+    w("csv/empty_as_string_ragged.csv", "a,b,c\r\n1,,x\r\n2\r\n\r\n,y,\r\n3,z,w,extra\r\n")
     # a record wider than every row of the inference sample (after row 300)
     w("csv/wide_after_sample.csv", "a,b\n" + "".join(f"{i},{i}\n" for i in range(300)) + "1,2,3\n5,6\n")
 

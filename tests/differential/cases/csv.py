@@ -59,6 +59,12 @@ CASES = {
     "blank_file_keep_columns_untyped": Case(
         "mltable.from_delimited_files([{'file': 'csv/basic.csv'}, {'file': 'csv/blank_line_only.csv'}], "
         "header='no_header', infer_column_types=False).keep_columns(['Column3', 'Column2']).to_pandas_dataframe()"),
+    "empty_as_string_ragged": Case(_read("empty_as_string_ragged.csv", "empty_as_string=True"),
+                                   note="empty fields '', fields a short row lacks None; a CRLF blank line is one "
+                                        "empty field"),
+    "empty_as_string_ragged_keep": Case(
+        "mltable.from_delimited_files([{'file': 'csv/empty_as_string_ragged.csv'}], empty_as_string=True)"
+        ".keep_columns(['b', 'c']).to_pandas_dataframe()"),
     # ---------------------------------------------------------------- numbers
     "ints_leading_zeros_padding_big": Case(
         _read("ints.csv"), note="leading zeros, spaces around ints, exact int64 min/max, -0, +3"),
