@@ -148,6 +148,8 @@ CASES = {
     "ragged": Case(_read("ragged.csv"), note="short rows -> null; long rows -> Column4, Column5"),
     "ragged_first_long": Case(_read("ragged_first_long.csv")),
     "ragged_no_header": Case(_read("ragged.csv", "header='no_header'")),
+    "ragged_take": Case("mltable.from_delimited_files([{'file': 'csv/ragged.csv'}]).take(1).to_pandas_dataframe()",
+                        note="mltable's columns come from the rows left: the long rows' Column4 and Column5 go"),
     "ragged_after_sample": Case(_read("wide_after_sample.csv"),
                                 note="a wider record after the 200-row sample still adds Column3"),
     "dup_headers": Case(_read("dup_headers.csv"), note="duplicates get suffixes; clash with existing a_1"),
