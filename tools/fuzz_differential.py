@@ -36,7 +36,7 @@ CELLS = {
     "date": ["2021-01-02", "2021-01-02 10:20:30", "2021-01-02T10:20:30.123", "01/02/2021", "2021/01/02",
              "2021-01-02T10:20:30Z", "2021-01-02 10:20:30+02:00", "01/02/2021 10:20 PM", "2021-13-45", "",
              "2021-01-02T10:20", "1/2/2021 10:20:30"],
-    "str": ["abc", "x y", "a,b", 'say "hi"', "é", "", "  pad  ", "null", "None", "NA", "-", "#"],
+    "str": ["abc", "x y", "a,b", 'say "hi"', "é", "", "  pad  ", "null", "None", "NA", "-", "#", "two\nlines"],
 }
 KINDS = list(CELLS)
 
@@ -72,13 +72,20 @@ def csv_case(rng: random.Random, folder: Path, name: str) -> str:
     header = rng.choice(["all_files_same_headers", "all_files_same_headers", "no_header", "from_first_file",
                          "all_files_different_headers"])
     files = []
+    encoding = rng.choice(["utf-8"] * 8 + ["latin-1", "utf-16"])
     for i in range(rng.choice([1, 1, 1, 2])):
         rows = rng.choice([0, 1, 3, 8, 15, 15, 205])
         path = folder / f"{name}_{i}.csv"
         path.write_text(_csv_file(rng, names, kinds, rows, delimiter, header != "no_header",
-                                  ragged=rng.random() < 0.15), encoding="utf-8", newline="")
+                                  ragged=rng.random() < 0.15), encoding=encoding, newline="")
         files.append({"file": path.name})
     args = [f"header={header!r}", f"delimiter={delimiter!r}"]
+    if encoding != "utf-8":
+        args.append("encoding='latin1'" if encoding == "latin-1" else "encoding=mltable.MLTableFileEncoding.utf16")
+    if rng.random() < 0.2:
+        args.append("support_multi_line=True")
+    if rng.random() < 0.1:
+        args.append("include_path_column=True")
     if rng.random() < 0.3:
         args.append("empty_as_string=True")
     if rng.random() < 0.15:

@@ -9,7 +9,8 @@ with mltable (see ``engine.delimited``):
 - without ``multi_line`` every line break ends the record, even inside quotes,
   and an unterminated quoted field is kept as written (opening quote included);
 - empty lines are skipped; a line holding only ``\\r`` (a blank line of a CRLF
-  file) is a record with one null field.
+  file) is a record with one null field in UTF-8 text, skipped in text of other
+  encodings (with ``multi_line`` see _multi_line_records).
 """
 from __future__ import annotations
 
@@ -99,15 +100,41 @@ def _open_quote(line: str, delimiter: str, quote: str) -> bool:
     return in_quotes
 
 
-def tokenize(text: str, delimiter: str = ",", multi_line: bool = False, empty: Optional[str] = None) -> List[Record]:
-    """The records of ``text``; ``empty`` is what an unquoted empty field reads as (a field a
-    short record lacks is not in the record at all)."""
-    lines = _logical_lines(text, delimiter) if multi_line else text.split("\n")
-    records: List[Record] = []
-    for line in lines:
-        if line == "":
+def _multi_line_records(text: str, delimiter: str) -> Iterator[str]:
+    """The records' text with support_multi_line, as mltable's parser cuts them.
+
+    It never makes an empty record: the line break of a blank line becomes the
+    first character of the next record ('x\n\ny' reads 'x', '\ny'; two blank
+    lines make a record of one line break).  A CRLF blank line is skipped.
+    """
+    prefix = ""
+    for line in _logical_lines(text, delimiter):
+        if line == "\r":
             continue
         if line.endswith("\r"):
             line = line[:-1]
-        records.append(_split_line(line, delimiter, empty=empty))
-    return records
+        if line:
+            yield prefix + line
+            prefix = ""
+        elif prefix:
+            yield prefix
+            prefix = ""
+        else:
+            prefix = "\n"
+
+
+def _single_line_records(text: str, crlf_blank_is_record: bool) -> Iterator[str]:
+    for line in text.split("\n"):
+        if line and (crlf_blank_is_record or line != "\r"):
+            yield line[:-1] if line.endswith("\r") else line
+
+
+def tokenize(text: str, delimiter: str = ",", multi_line: bool = False, empty: Optional[str] = None,
+             crlf_blank_is_record: bool = True) -> List[Record]:
+    """The records of ``text``; ``empty`` is what an unquoted empty field reads as (a field a
+    short record lacks is not in the record at all).  ``crlf_blank_is_record``: a CRLF blank
+    line is a record of one empty field (mltable: in UTF-8 text; decoded from other
+    encodings it is skipped like any blank line)."""
+    lines = (_multi_line_records(text, delimiter) if multi_line
+             else _single_line_records(text, crlf_blank_is_record))
+    return [_split_line(line, delimiter, empty=empty) for line in lines]

@@ -119,8 +119,9 @@ def _needs_exact_parser(frame: pl.DataFrame, options: ReadDelimited, crlf: bool,
 def _parse_differs(options: ReadDelimited, crlf: bool, lines: Optional[int], rows: int, blank_row: bool) -> bool:
     if not options.support_multi_line and rows != lines:
         return True  # a quoted field spans lines: mltable ends the record at the line break
-    # a blank line reads as an all-null row; mltable skips it (in CRLF files it keeps it)
-    return not crlf and blank_row
+    # a blank line reads as an all-null row; mltable skips it (in CRLF files it keeps it, except with
+    # support_multi_line, where a blank line's break also starts the next record: the exact parser's rules)
+    return blank_row and (not crlf or options.support_multi_line)
 
 
 _BLANK_ROW = pl.all_horizontal(pl.all().is_null())
@@ -204,7 +205,8 @@ def _exact_strings(data: bytes, file: SourceFile, options: ReadDelimited,
                    positions: Optional[List[int]], max_lines: Optional[int]) -> pl.DataFrame:
     text = decode(data, options.encoding, file.display)
     records = tokenize(text, options.delimiter[:1] or ",", options.support_multi_line,
-                       empty="" if options.empty_as_string else None)
+                       empty="" if options.empty_as_string else None,
+                       crlf_blank_is_record=is_utf8_family(options.encoding))
     if max_lines is not None:
         records = records[:max_lines]
     frame = _records_frame(records)

@@ -59,6 +59,13 @@ CASES = {
     "blank_file_keep_columns_untyped": Case(
         "mltable.from_delimited_files([{'file': 'csv/basic.csv'}, {'file': 'csv/blank_line_only.csv'}], "
         "header='no_header', infer_column_types=False).keep_columns(['Column3', 'Column2']).to_pandas_dataframe()"),
+    "multi_line_blank_lines": Case(_read("multiline_blank.csv", "support_multi_line=True"),
+                                   note="a blank line's break starts the next record: 'x', '\\ny', '\\n', 'z', "
+                                        "'\\n\"q\\nr\"' (two blank lines make a record of one break)"),
+    "multi_line_blank_crlf": Case(_read("multiline_blank_crlf.csv", "support_multi_line=True"),
+                                  note="with support_multi_line a CRLF blank line is skipped"),
+    "latin1_crlf_blank": Case(_read("latin1_crlf_blank.csv", "encoding='latin1'"),
+                              note="decoded from latin1 a CRLF blank line is skipped (in UTF-8: a row of nulls)"),
     "empty_as_string_ragged": Case(_read("empty_as_string_ragged.csv", "empty_as_string=True"),
                                    note="empty fields '', fields a short row lacks None; a CRLF blank line is one "
                                         "empty field"),
