@@ -50,7 +50,7 @@ def _positional(frame: pl.DataFrame, positions: Optional[List[int]] = None) -> p
 
 def first_record(file: SourceFile, options: ReadDelimited) -> List[Optional[str]]:
     """The first record of a file (its header line), read from its first bytes."""
-    data = read_head_bytes(file, 1)
+    data = read_head_bytes(file, 1, options.encoding)
     records = tokenize(decode(data, options.encoding, file.display), options.delimiter[:1] or ",", False)
     return records[0] if records else []
 
@@ -71,8 +71,14 @@ def _line_count_prefix(data: bytes, lines: int) -> Optional[int]:
     return pos + 1
 
 
-def read_head_bytes(file: SourceFile, lines: int) -> bytes:
-    """Enough leading bytes of a file to hold ``lines`` lines (the whole file if shorter)."""
+def read_head_bytes(file: SourceFile, lines: int, encoding: str = "utf8") -> bytes:
+    """Enough leading bytes of a file to hold ``lines`` lines (the whole file if shorter).
+
+    UTF-16 text is read whole: its line breaks are two bytes, which a cut at a newline
+    byte would split.
+    """
+    if encoding == "utf16":
+        return file.source.read_bytes(file.path)
     size = HEAD_CHUNK
     while True:
         data = file.source.read_bytes(file.path, 0, size)
@@ -136,7 +142,7 @@ def read_raw(file: SourceFile, file_index: int, options: ReadDelimited,
     """Parse one file into string columns.  ``max_lines`` bounds the lines read;
     ``positions`` keeps only those columns (named c<position>), which polars then
     does not materialize at all."""
-    data = read_head_bytes(file, max_lines) if max_lines is not None else None
+    data = read_head_bytes(file, max_lines, options.encoding) if max_lines is not None else None
     frame = _polars_strings(file, data, options, positions, max_lines)
     if frame is None:
         if data is None:

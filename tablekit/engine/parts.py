@@ -224,7 +224,7 @@ def _json_lines_schema(scan: Scan, files: Sequence[SourceFile]) -> Dict[str, pl.
     options: ReadJsonLines = scan.read
     frames = []
     for index, file in enumerate(files):
-        frame = jsonl.read_exact(delimited.read_head_bytes(file, JSON_HEAD_LINES), options, file.display)
+        frame = jsonl.read_exact(delimited.read_head_bytes(file, JSON_HEAD_LINES, options.encoding), options, file.display)
         frames.append(tagged_json_frame(frame, index, file, options))
     return dict(concat_frames(frames).schema)
 

@@ -187,6 +187,12 @@ CASES = {
                            note="utf-16 LE with BOM"),
     "enc_utf16be_enum": Case(_read("enc_utf16be.csv", "encoding=mltable.MLTableFileEncoding.utf16"),
                              note="utf-16 BE without BOM"),
+    "enc_utf16_take": Case(
+        "mltable.from_delimited_files([{'file': 'csv/enc_utf16.csv'}], encoding=mltable.MLTableFileEncoding.utf16)"
+        ".take(1).to_pandas_dataframe()", note="a take reads the first lines of UTF-16 text (two-byte line breaks)"),
+    "enc_utf16_keep_columns": Case(
+        "mltable.from_delimited_files([{'file': 'csv/enc_utf16.csv'}], encoding=mltable.MLTableFileEncoding.utf16)"
+        ".keep_columns(['city']).to_pandas_dataframe()"),
     "enc_utf16_string_error": Case(_read("enc_utf16.csv", "encoding='utf16'"), phrase="Given invalid encoding",
                                    note="'utf16' string is NOT accepted by mltable 1.7.0 (only the enum)"),
     "enc_windows1252": Case(_read("enc_cp1252.csv", "encoding='windows1252'")),
