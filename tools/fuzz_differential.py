@@ -239,15 +239,57 @@ def filter_case(rng: random.Random, folder: Path, name: str) -> str:
             f".filter({_expression(rng, rng.randint(1, 3))!r}).to_pandas_dataframe()")
 
 
+# -- parquet column types through transformations ----------------------------------------
+
+PARQUET_COLUMNS = ["i32", "i64n", "f32", "f64", "bn", "s", "day", "ts_ms", "ts_us", "ts_utc", "dec", "lst", "st"]
+
+
+def _typed_parquet(folder: Path) -> None:
+    import datetime as dt
+    import decimal
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    t = dt.datetime(2021, 1, 2, 3, 4, 5, 123456)
+    table = pa.table({
+        "i32": pa.array([1, -2, 3, 0, 5, 6], pa.int32()),
+        "i64n": pa.array([10, None, 30, 40, None, 60], pa.int64()),
+        "f32": pa.array([1.5, None, -2.25, 0.0, 3.5, float("nan")], pa.float32()),
+        "f64": pa.array([0.1, 2.5, None, float("nan"), -1e300, 7.0], pa.float64()),
+        "bn": pa.array([True, None, False, True, False, None], pa.bool_()),
+        "s": pa.array(["a", "1", None, "true", "2021-01-02", ""], pa.string()),
+        "day": pa.array([dt.date(2021, 1, 2), None, dt.date(1999, 12, 31), dt.date(2021, 6, 1), dt.date(2000, 2, 29),
+                         dt.date(1970, 1, 1)], pa.date32()),
+        "ts_ms": pa.array([t, None, t.replace(year=1999), t, t.replace(month=6), t], pa.timestamp("ms")),
+        "ts_us": pa.array([t, t, None, t.replace(year=2030), t, t], pa.timestamp("us")),
+        "ts_utc": pa.array([t, None, t, t.replace(month=7), t, t], pa.timestamp("us", "UTC")),
+        "dec": pa.array([decimal.Decimal("1.50"), None, decimal.Decimal("-2.25"), decimal.Decimal("0.00"),
+                         decimal.Decimal("10.10"), decimal.Decimal("3.33")], pa.decimal128(6, 2)),
+        "lst": pa.array([[1, 2], None, [], [3], [None, 4], [5]], pa.list_(pa.int64())),
+        "st": pa.array([{"x": 1, "y": "a"}, None, {"x": None, "y": "b"}, {"x": 2, "y": None}, {"x": 3, "y": "c"},
+                        {"x": 4, "y": "d"}], pa.struct([("x", pa.int64()), ("y", pa.string())])),
+    })
+    pq.write_table(table, folder / "typed.parquet", row_group_size=3)
+
+
+def parquet_case(rng: random.Random, folder: Path, name: str) -> str:
+    if not (folder / "typed.parquet").exists():
+        _typed_parquet(folder)
+    kinds = ["int", "int", "float", "float", "bool", "str", "date", "date", "date", "date", "float", "str", "str"]
+    return "mltable.from_parquet_files([{'file': 'typed.parquet'}])" + _steps(rng, PARQUET_COLUMNS, kinds)
+
+
 # -- running --------------------------------------------------------------------------
 
 def generate(folder: Path, count: int, seed: int, kind: str) -> dict:
     rng = random.Random(seed)
     cases = {}
     for n in range(count):
-        pick = kind if kind != "all" else rng.choice(["csv", "jsonl", "filter"])
+        pick = kind if kind != "all" else rng.choice(["csv", "jsonl", "filter", "parquet"])
         name = f"{pick}{n:04d}"
-        cases[name] = {"csv": csv_case, "jsonl": jsonl_case, "filter": filter_case}[pick](rng, folder, name)
+        cases[name] = {"csv": csv_case, "jsonl": jsonl_case, "filter": filter_case,
+                       "parquet": parquet_case}[pick](rng, folder, name)
     (folder / "cases.json").write_text(json.dumps(cases, indent=1))
     return cases
 
@@ -269,7 +311,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--kind", choices=["csv", "jsonl", "filter", "all"], default="all")
+    parser.add_argument("--kind", choices=["csv", "jsonl", "filter", "parquet", "all"], default="all")
     parser.add_argument("--keep", help="write the cases here and keep them (default: a temporary folder)")
     parser.add_argument("--child", nargs=2, metavar=("FOLDER", "LIBRARY"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
