@@ -117,9 +117,10 @@ def to_int(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
         return pl.lit(None, dtype=pl.Int64)
     if dtype.is_integer():
         return expr.cast(pl.Int64, strict=False)
-    value = to_float(expr, dtype) if not dtype.is_float() else expr.cast(pl.Float64)
     if dtype.is_float():  # a float NaN or infinity has no int (the text 'NaN' is 0, 'inf' the largest int)
-        value = pl.when(value.is_finite()).then(value)
+        value = pl.when(expr.is_finite()).then(expr.cast(pl.Float64))
+    else:
+        value = to_float(expr, dtype)
     # NaN first: polars orders NaN above every number
     as_int = (pl.when(value.is_nan()).then(pl.lit(0, dtype=pl.Int64))
               .when(value >= float(INT64_MAX)).then(pl.lit(INT64_MAX, dtype=pl.Int64))
