@@ -19,7 +19,7 @@ import numpy as np
 import polars as pl
 
 from tablekit.engine import inference
-from tablekit.engine.csv_tokenizer import tokenize
+from tablekit.engine.csv_tokenizer import Record, tokenize
 from tablekit.engine.text import decode, is_utf8_family
 from tablekit.errors import ErrorCode, data_error
 from tablekit.plan.nodes import ReadDelimited
@@ -51,8 +51,15 @@ def _positional(frame: pl.DataFrame, positions: Optional[List[int]] = None) -> p
 def first_record(file: SourceFile, options: ReadDelimited) -> List[Optional[str]]:
     """The first record of a file (its header line), read from its first bytes."""
     data = read_head_bytes(file, 1, options.encoding)
-    records = tokenize(decode(data, options.encoding, file.display), options.delimiter[:1] or ",", False)
+    records = _records(decode(data, options.encoding, file.display), options, multi_line=False)
     return records[0] if records else []
+
+
+def _records(text: str, options: ReadDelimited, multi_line: bool) -> List[Record]:
+    """The exact tokenizer's records of ``text``, as the read's options say."""
+    return tokenize(text, options.delimiter[:1] or ",", multi_line,
+                    empty="" if options.empty_as_string else None,
+                    crlf_blank_is_record=is_utf8_family(options.encoding))
 
 
 def _records_frame(records: List[list]) -> pl.DataFrame:
@@ -210,9 +217,7 @@ def _empties_as_strings(frame: pl.DataFrame, positions: Optional[List[int]]) -> 
 def _exact_strings(data: bytes, file: SourceFile, options: ReadDelimited,
                    positions: Optional[List[int]], max_lines: Optional[int]) -> pl.DataFrame:
     text = decode(data, options.encoding, file.display)
-    records = tokenize(text, options.delimiter[:1] or ",", options.support_multi_line,
-                       empty="" if options.empty_as_string else None,
-                       crlf_blank_is_record=is_utf8_family(options.encoding))
+    records = _records(text, options, options.support_multi_line)
     if max_lines is not None:
         records = records[:max_lines]
     frame = _records_frame(records)

@@ -93,6 +93,7 @@ def csv_files() -> None:
     w("csv/multiline_blank.csv", 'a,b\nx,1\n\ny,2\n\n\nz,3\n\n"q\nr",4\n')
     w("csv/multiline_blank_crlf.csv", "a,b\r\nx,1\r\n\r\ny,2\r\n")
     w("csv/latin1_crlf_blank.csv", b"a,b\r\n1,\xe9\r\n\r\n2,y\r\n")
+    w("csv/latin1_leading_crlf_blank.csv", b"\r\na,b\r\n1,\xe9\r\n2,y\r\n")
     w("csv/empty_as_string_ragged.csv", "a,b,c\r\n1,,x\r\n2\r\n\r\n,y,\r\n3,z,w,extra\r\n")
     # a record wider than every row of the inference sample (after row 300)
     w("csv/wide_after_sample.csv", "a,b\n" + "".join(f"{i},{i}\n" for i in range(300)) + "1,2,3\n5,6\n")

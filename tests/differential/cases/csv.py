@@ -66,6 +66,10 @@ CASES = {
                                   note="with support_multi_line a CRLF blank line is skipped"),
     "latin1_crlf_blank": Case(_read("latin1_crlf_blank.csv", "encoding='latin1'"),
                               note="decoded from latin1 a CRLF blank line is skipped (in UTF-8: a row of nulls)"),
+    "latin1_leading_crlf_blank_keep": Case(
+        "mltable.from_delimited_files([{'file': 'csv/latin1_leading_crlf_blank.csv'}], encoding='latin1')"
+        ".keep_columns(['b']).to_pandas_dataframe()",
+        note="a CRLF blank line before the header is skipped in latin1 text: the header names the columns kept"),
     "empty_as_string_ragged": Case(_read("empty_as_string_ragged.csv", "empty_as_string=True"),
                                    note="empty fields '', fields a short row lacks None; a CRLF blank line is one "
                                         "empty field"),
