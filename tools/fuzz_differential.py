@@ -112,7 +112,8 @@ def jsonl_case(rng: random.Random, folder: Path, name: str) -> str:
         present = [k for k in keys if rng.random() < 0.85]
         if row < 2 and keys[-1] in present and rng.random() < 0.3:
             present.remove(keys[-1])  # a key first seen late
-        rng.shuffle(present) if rng.random() < 0.2 else None
+        if rng.random() < 0.2:
+            rng.shuffle(present)  # keys in another order
         lines.append("{" + ", ".join(f'"{k}": {rng.choice(kinds[k])}' for k in present) + "}")
     if rng.random() < 0.1:
         lines.insert(rng.randrange(len(lines) + 1), rng.choice(["", "not json", "[1]"]))
