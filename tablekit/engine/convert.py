@@ -95,6 +95,8 @@ def to_string(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
         return expr.cast(pl.Datetime("ns")).dt.to_string("%Y-%m-%dT%H:%M:%S") + pl.lit("+00:00")
     if dtype == pl.Null:
         return expr.cast(pl.String)
+    if isinstance(dtype, pl.Decimal):  # mltable holds decimals as floats: 1.50 -> '1.5'
+        return to_string(expr.cast(pl.Float64), pl.Float64())
     return expr.cast(pl.String, strict=False)
 
 
@@ -136,7 +138,7 @@ def to_int(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
 def to_bool(expr: pl.Expr, dtype: pl.DataType, options: dict) -> pl.Expr:
     if dtype == pl.Boolean:
         return expr
-    if dtype.is_nested():  # lists and objects: null, whatever mismatch_as says
+    if dtype.is_nested() or dtype.is_temporal():  # lists, objects, dates: null, whatever mismatch_as says
         return pl.lit(None, dtype=pl.Boolean)
     if dtype.is_numeric():  # numbers: not zero is True, whatever true_values or mismatch_as say
         return pl.when(expr.is_null()).then(None).otherwise(expr != 0)

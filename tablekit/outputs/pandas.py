@@ -146,9 +146,13 @@ def _rslex_timestamps(series: pl.Series) -> np.ndarray:
     return series.cast(pl.Datetime("ns")).to_numpy()
 
 
+def _untyped(series: pl.Series) -> np.ndarray:
+    return np.full(series.len(), None, dtype=object)
+
+
 def _rslex_column(series: pl.Series, arrow_type: pa.DataType):
     if series.null_count() == series.len():
-        return np.full(series.len(), None, dtype=object)  # no value to type the column by
+        return _untyped(series)  # no value to type the column by
     if pa.types.is_integer(arrow_type):
         return _rslex_ints(series)
     if pa.types.is_floating(arrow_type) or pa.types.is_decimal(arrow_type):
@@ -184,6 +188,8 @@ def _fast_path(series: pl.Series):
 
 
 def _engine_column(series: pl.Series, rslex_values: bool):
+    if rslex_values and series.null_count() == series.len():
+        return _untyped(series)  # a parquet column converted to no value at all (to_int on dates...)
     converted = _fast_path(series)
     return converted if converted is not None else _via_arrow(series, dates_as_datetime=rslex_values)
 

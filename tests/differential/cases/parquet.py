@@ -74,6 +74,23 @@ CASES = {
     "types_sample": Case(_file("types.parquet", ".take_random_sample(0.5, seed=3)"), compare_values=False),
     "types_convert_one": Case(_file("types.parquet", ".convert_column_types({'i8': 'float'})"),
                               note="converting one column converts the representation of all others too"),
+    "types_convert_no_value": Case(
+        _file("types.parquet", ".keep_columns(['i8', 'f32', 'b', 'd32', 'ts_ms', 'dec', 'lst', 'st', 's'])"
+                               ".convert_column_types({'b': 'int', 'd32': 'float', 'ts_ms': 'int', 'lst': 'float', "
+                               "'st': 'int', 'i8': mltable.DataType.to_datetime('%Y'), "
+                               "'f32': mltable.DataType.to_datetime('%Y-%m-%d'), 'dec': mltable.DataType.to_datetime('%Y')})"),
+        note="conversions with no value in any row (numbers from booleans/dates/lists, dates from numbers): "
+             "object columns of None, not float64 NaN or NaT"),
+    "types_to_bool_dates": Case(
+        _file("types.parquet", ".keep_columns(['d32', 'ts_tz', 'ts_us', 'i8'])"
+                               ".convert_column_types({'d32': mltable.DataType.to_bool(mismatch_as='true'), "
+                               "'ts_tz': mltable.DataType.to_bool(mismatch_as='false'), "
+                               "'ts_us': mltable.DataType.to_bool(true_values=['1'], false_values=['0'], mismatch_as='true')})"),
+        note="dates and timestamps are no booleans and no mismatches: None whatever mismatch_as says"),
+    "types_decimal_to_string": Case(
+        _file("types.parquet", ".keep_columns(['dec', 'dec38'])"
+                               ".convert_column_types({'dec': mltable.DataType.to_string(), 'dec38': 'string'})"),
+        note="decimals are floats in mltable's values: 1.25, -3.1, 0 (no trailing zeros)"),
     "types_take_tz": Case(_file("types.parquet", ".keep_columns(['ts_tz', 'ts_tz_ber']).take(3)"),
                           note="tz-aware Berlin: 2021-06-01T00:00Z becomes 01:00 (a fixed +1h?), not 02:00"),
     "types_filter": Case(_file("types.parquet", ".filter('i8 > -100')")),

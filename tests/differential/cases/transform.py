@@ -134,6 +134,9 @@ CASES = {
     "to_int_inferred_bool": Case(_t(".convert_column_types({'flag': 'int'})")),
     "to_float_inferred_bool": Case(_t(".convert_column_types({'flag': 'float'})")),
     "to_bool_inferred_int": Case(_t(".convert_column_types({'id': 'boolean'})")),
+    "to_bool_inferred_datetime_mismatch": Case(
+        _t(f".convert_column_types({{'when': {DT}.to_bool(mismatch_as='true')}})"),
+        note="a datetime is no boolean and no mismatch either: None whatever mismatch_as says"),
     "to_int_code_leading_zeros": Case(_t(".convert_column_types({'code': 'int'})")),
     "convert_tuple_key": Case(_conv("tostring.csv", "{('f', 'i', 'g'): 'float'}")),
     "convert_several": Case(_conv("tostring.csv", f"{{'f': 'float', 'i': {DT}.to_int(), 'b': {DT}.to_bool()}}")),
