@@ -24,6 +24,8 @@ CASES = {
         "mltable.from_json_lines_files([{'file': 'jsonl/empty_objects.jsonl'}, {'file': 'jsonl/basic.jsonl'}])"
         ".to_pandas_dataframe()", phrase="The input data contains no columns",
         note="a file of {} lines fails the table even when another file has keys"),
+    "empty_object_late_key": Case(_j("empty_object_late_key.jsonl"),
+                                  note="a key first seen late whose first value is {}: rslex panics"),
     "empty_objects_path_column": Case(_j("empty_objects.jsonl", "include_path_column=True"),
                                       note="with the path column the rows are kept"),
     "nested_to_string": Case(
