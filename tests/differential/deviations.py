@@ -240,9 +240,9 @@ DEVIATIONS["jsonl.take"] = Deviation(
                        dtypes=["int64"] + ["float64"] * 2 + ["int64"] * 2 + ["float64"] * 2 + ["uint64"],
                        values={"mix": [_F(1.0), _F(2.5)], "huge": [{"int": 18446744073709551615}, {"int": 1}]}))
 DEVIATIONS["jsonl.empty_object_late_key"] = Deviation(
-    reason="mltable fails with a panic (UnexpectedError) when a key first seen after the first row has {} as its "
-           "first value; tablekit reads the rows (the column is an object without fields: None, as in mltable "
-           "when such a key is in the first row)",
+    reason="mltable fails with a panic (UnexpectedError) when {} is a key's first value but not in the first row "
+           "(earlier rows lack the key or hold null there); tablekit reads the rows (the column is an object "
+           "without fields: None, as mltable gives it when the {} is in the first row)",
     check=expect_frame(columns=["c", "b"], dtypes=["object", "object"],
                        values={"c": [{"str": "x"}, {"str": "y"}, {"str": "z"}], "b": [None, None, None]}))
 DEVIATIONS["jsonl.mixed_types"] = Deviation(
