@@ -375,3 +375,23 @@ def test_empty_and_whitespace_only_files(tmp_path):
     assert tablekit.from_json_lines_files([{"file": str(tmp_path / "empty.jsonl")}]).to_pandas_dataframe().empty
     with pytest.raises(UserErrorException, match="line 1 .* only whitespace"):  # as mltable fails on it
         tablekit.from_json_lines_files([{"file": str(tmp_path / "spaces.jsonl")}]).to_pandas_dataframe()
+
+
+def test_take_reads_only_the_lines_of_the_rows_taken(tmp_path):
+    # an invalid line after the rows taken is never parsed (mltable stops reading there too)
+    path = tmp_path / "big.jsonl"
+    path.write_text("".join(f'{{"i": {i}, "s": "v{i}"}}\n' for i in range(5000)) + "not json\n")
+    table = tablekit.from_json_lines_files([{"file": str(path)}])
+    df = table.take(3000).to_pandas_dataframe()
+    assert df["i"].tolist() == list(range(3000)) and list(df.columns) == ["i", "s"]
+    assert "at most: the lines of the first 3,000 rows" in table.take(3000).explain()
+    with pytest.raises(UserErrorException, match="line 5001"):
+        table.take(5001).to_pandas_dataframe()
+
+
+def test_take_reads_on_past_lines_without_rows(tmp_path):
+    # blank lines and dropped invalid lines hold no row: the read goes on until it has the rows
+    path = tmp_path / "gaps.jsonl"
+    path.write_text("".join('{"i": %d}\n\nbad\n' % i for i in range(50)))
+    df = tablekit.from_json_lines_files([{"file": str(path)}], invalid_lines="drop").take(40).to_pandas_dataframe()
+    assert df["i"].tolist() == list(range(40))

@@ -84,4 +84,6 @@ def describe_reads(plan: PhysicalPlan) -> List[str]:
         return [f"  reads: cannot tell now ({exc.message})"]
     lines = pruning + [f"  reads: {len(chosen)} of {len(files)} files, {size_text(sum(f.size for f in chosen))}"]
     _listed(lines, [f"{file.display} ({size_text(file.size)})" for file in chosen])
+    if scan.limit is not None and scan.predicate is None:
+        lines.append(f"  at most: the lines of the first {scan.limit:,} rows, file after file")
     return lines

@@ -42,6 +42,7 @@ import polars as pl
 import pyarrow as pa
 
 from tablekit.engine.blocks import Block
+from tablekit.engine.delimited import read_head_bytes
 from tablekit.engine.text import decode, is_utf8_family
 from tablekit.errors import ErrorCode, data_error, no_columns_error
 from tablekit.plan.nodes import ReadJsonLines
@@ -65,11 +66,15 @@ _NOT_SPACE = re.compile(rb"[^ \t\n\r\x0b\x0c]")  # what bytes.strip() leaves
 
 # -- exact line parser -----------------------------------------------------------
 
-def _parse_lines(text: str, options: ReadJsonLines, display: str, first_line: int = 1) -> List[Dict[str, Any]]:
+def _parse_lines(text: str, options: ReadJsonLines, display: str, first_line: int = 1,
+                 max_rows: Optional[int] = None) -> List[Dict[str, Any]]:
+    """The lines' objects, up to ``max_rows`` of them: the lines after those are not parsed."""
     rows = []
     if text.startswith("\ufeff"):
         text = text[1:]
     for number, line in enumerate(text.split("\n"), start=first_line):
+        if max_rows is not None and len(rows) >= max_rows:
+            break
         if line.endswith("\r"):
             line = line[:-1]
         if not line:
@@ -170,9 +175,10 @@ def _frame_from_rows(rows: List[Dict[str, Any]]) -> pl.DataFrame:
     return pl.DataFrame(series)
 
 
-def read_exact(data: bytes, options: ReadJsonLines, display: str, first_line: int = 1) -> pl.DataFrame:
+def read_exact(data: bytes, options: ReadJsonLines, display: str, first_line: int = 1,
+               max_rows: Optional[int] = None) -> pl.DataFrame:
     text = decode(data, options.encoding, display)
-    return _frame_from_rows(_parse_lines(text, options, display, first_line))
+    return _frame_from_rows(_parse_lines(text, options, display, first_line, max_rows))
 
 
 # -- fast path checks --------------------------------------------------------------
@@ -473,6 +479,27 @@ def _whole_file(file: SourceFile):
     return file.source.read_bytes(file.path)
 
 
+def read_head(file: SourceFile, options: ReadJsonLines, rows: int) -> pl.DataFrame:
+    """The file's first ``rows`` rows, for a take pushed into the read.
+
+    Only the lines they need are read and parsed, as mltable stops reading there:
+    a line after them that is not valid JSON fails nothing, and the columns and
+    types are those of the rows taken.  Lines without a row (blank, or invalid
+    ones dropped) make it read more.
+    """
+    lines = max(rows, 1)
+    while True:
+        data = read_head_bytes(file, lines, options.encoding)
+        whole = len(data) >= file.size
+        fast = _fast_read(data, file, options, whole_file=whole)
+        frame = fast.confirmed() if fast is not None else None
+        if frame is None:  # the exact parser stops at the last row needed
+            frame = read_exact(bytes(data), options, file.display, max_rows=rows)
+        if frame.height >= rows or whole:
+            return _exact_if_none(frame.head(rows), data, file, options)
+        lines *= 4
+
+
 def read_block(block: Block, file: SourceFile, options: ReadJsonLines) -> pl.DataFrame:
     """The rows of one block of whole lines of the file (see engine.blocks), typed on their own."""
     return _read_data(block.data, file, options, whole_file=False, first_line=block.first_line)
@@ -491,9 +518,9 @@ def _fast_read(data, file: SourceFile, options: ReadJsonLines, whole_file: bool)
 
 
 def _exact_if_none(frame: Optional[pl.DataFrame], data, file: SourceFile, options: ReadJsonLines,
-                   first_line: int = 1) -> pl.DataFrame:
+                   first_line: int = 1, max_rows: Optional[int] = None) -> pl.DataFrame:
     if frame is None:
-        frame = read_exact(bytes(data), options, file.display, first_line)
+        frame = read_exact(bytes(data), options, file.display, first_line, max_rows)
     if frame.height and not frame.width and not options.include_path_column:
         raise no_columns_error(frame.height)  # every object without keys ({}): mltable fails the file
     return _check_depth(frame, file.display)

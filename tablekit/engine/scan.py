@@ -484,8 +484,8 @@ def scan_json_lines(scan: Scan, files: Sequence[SourceFile], progress: Progress,
     if scan.limit is None or scan.predicate is not None:
         prefetch(file for _, file in chosen)  # remote files: fetched several at a time
 
-    def read(index: int, file: SourceFile) -> pl.DataFrame:
-        frame = jsonl.read_file(file, options)
+    def read(index: int, file: SourceFile, rows: Optional[int] = None) -> pl.DataFrame:
+        frame = jsonl.read_file(file, options) if rows is None else jsonl.read_head(file, options, rows)
         progress.advance(nbytes=file.size, files=1)
         return frame
 
@@ -524,8 +524,9 @@ def _json_frames(scan: Scan, chosen, partitions: Optional[FilePartitions], read)
     """Each chosen file's rows (``read(index, file)``) with partition columns and tags, in order,
     up to the scan's limit."""
     rows = 0
+    head = scan.limit is not None and scan.predicate is None  # only the rows taken are read
     for index, file in chosen:
-        frame = read(index, file)
+        frame = read(index, file, scan.limit - rows) if head else read(index, file)
         rows += frame.height
         if partitions is not None and frame.width:  # after the data columns
             partitions.check_clash(frame.columns)

@@ -335,6 +335,7 @@ def jsonl_files() -> None:
     w("jsonl/typed_multi/p1.jsonl", '{"v": 1, "w": 1.5}\n')
     w("jsonl/typed_multi/p2.jsonl", '{"v": "x", "w": 2}\n')
     w("jsonl/pretty.jsonl", '{"a": 1,\n "b": 2}\n')
+    w("jsonl/late_key.jsonl", '{"a": 1, "v": 1}\n{"a": 2, "v": 2}\n{"a": 3, "v": "x", "c": true}\n')
     w("jsonl/empty_object_late_key.jsonl", '{"c": "x"}\n{"c": "y", "b": {}}\n{"c": "z", "b": 2.5}\n')
 
 

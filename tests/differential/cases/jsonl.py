@@ -24,6 +24,12 @@ CASES = {
         "mltable.from_json_lines_files([{'file': 'jsonl/empty_objects.jsonl'}, {'file': 'jsonl/basic.jsonl'}])"
         ".to_pandas_dataframe()", phrase="The input data contains no columns",
         note="a file of {} lines fails the table even when another file has keys"),
+    "take_before_invalid_line": Case(_j("invalid.jsonl", tail=".take(1)"),
+                                     note="a take stops the read: an invalid line after the rows taken fails nothing"),
+    "take_before_late_key": Case(_j("late_key.jsonl", tail=".take(2)"),
+                                 note="a take stops the read: a key or a type seen only after the rows taken is not "
+                                      "the table's"),
+    "take_all_late_key": Case(_j("late_key.jsonl", tail=".take(3)")),
     "empty_object_late_key": Case(_j("empty_object_late_key.jsonl"),
                                   note="a key first seen late whose first value is {}: rslex panics"),
     "empty_objects_path_column": Case(_j("empty_objects.jsonl", "include_path_column=True"),
