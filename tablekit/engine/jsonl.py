@@ -491,24 +491,25 @@ def read_head(file: SourceFile, options: ReadJsonLines, rows: int) -> pl.DataFra
     while True:
         data = read_head_bytes(file, lines, options.encoding)
         whole = len(data) >= file.size
-        fast = _fast_read(data, file, options, whole_file=whole)
-        frame = fast.confirmed() if fast is not None else None
-        if frame is None:  # the exact parser stops at the last row needed
-            frame = read_exact(bytes(data), options, file.display, max_rows=rows)
+        frame = _read_data(data, file, options, whole_file=whole, max_rows=rows)
         if frame.height >= rows or whole:
-            return _exact_if_none(frame.head(rows), data, file, options)
+            return frame
         lines *= 4
 
 
-def read_block(block: Block, file: SourceFile, options: ReadJsonLines) -> pl.DataFrame:
-    """The rows of one block of whole lines of the file (see engine.blocks), typed on their own."""
-    return _read_data(block.data, file, options, whole_file=False, first_line=block.first_line)
+def read_block(block: Block, file: SourceFile, options: ReadJsonLines, max_rows: Optional[int] = None) -> pl.DataFrame:
+    """The rows of one block of whole lines of the file (see engine.blocks), typed on their own;
+    ``max_rows``: only the lines of the first rows are parsed (see read_head)."""
+    return _read_data(block.data, file, options, whole_file=False, first_line=block.first_line, max_rows=max_rows)
 
 
 def _read_data(data: bytes, file: SourceFile, options: ReadJsonLines, whole_file: bool,
-               first_line: int = 1) -> pl.DataFrame:
+               first_line: int = 1, max_rows: Optional[int] = None) -> pl.DataFrame:
     fast = _fast_read(data, file, options, whole_file)
-    return _exact_if_none(fast.confirmed() if fast is not None else None, data, file, options, first_line)
+    frame = fast.confirmed() if fast is not None else None
+    if frame is not None and max_rows is not None:
+        frame = frame.head(max_rows)
+    return _exact_if_none(frame, data, file, options, first_line, max_rows)  # the exact parser stops there too
 
 
 def _fast_read(data, file: SourceFile, options: ReadJsonLines, whole_file: bool) -> Optional[FastRead]:

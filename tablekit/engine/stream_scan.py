@@ -168,30 +168,36 @@ def _parquet(scan: Scan, files: Sequence[SourceFile], progress: Progress, exact:
 
 def _json_lines(scan: Scan, files: Sequence[SourceFile], progress: Progress, exact: bool):
     options: ReadJsonLines = scan.read
+    limit = scan.limit if scan.predicate is None else None  # as a whole read: only the lines of the rows taken
     file_types: Dict[int, Dict[str, pl.DataType]] = {}
     chosen: List[Tuple[int, SourceFile]] = []
     rows = 0
     for index, file in select_files(files, scan.partitions):
         types = jsonl.FileTypes()
         for block in _text_blocks(file, options.encoding, False):
-            frame = jsonl.read_block(block, file, options)
+            frame = jsonl.read_block(block, file, options, None if limit is None else limit - rows)
             types.add(frame)
             rows += frame.height
-            if not exact:
+            if not exact or (limit is not None and rows >= limit):
                 break
         file_types[index] = types.types
         chosen.append((index, file))
-        if exact and scan.limit is not None and scan.predicate is None and rows >= scan.limit:
+        if exact and limit is not None and rows >= limit:
             break  # as a whole read, which stops at the file that completes the limit
     schema = concat_frames([tagged_json_frame(pl.DataFrame(schema=file_types[index]), index, file, options)
                             for index, file in chosen]).schema
 
     def chunks() -> Iterator[pl.DataFrame]:
+        left = limit
         for index, file in chosen:
             for block in _text_blocks(file, options.encoding, False):
-                frame = jsonl.conform_block(jsonl.read_block(block, file, options), file_types[index])
+                frame = jsonl.conform_block(jsonl.read_block(block, file, options, left), file_types[index])
                 progress.advance(nbytes=len(block.data))
                 yield tagged_json_frame(frame, index, file, options)
+                if left is not None:
+                    left -= frame.height
+                    if left <= 0:
+                        return
             progress.advance(files=1)
 
     return schema, {}, chunks
