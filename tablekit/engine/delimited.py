@@ -9,6 +9,7 @@ and run on the parsed data, so ordinary files pay almost nothing for them.
 """
 from __future__ import annotations
 
+import codecs
 import io
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -241,6 +242,9 @@ def read_typed(file: SourceFile, options: ReadDelimited, positions: List[int], k
     ``keep`` (given the parsed rows) returns those to keep: polars then streams the
     file, filtering as it goes, and memory holds only the rows kept.
     """
+    head = file.source.read_bytes(file.path, 0, 4096)
+    if has_header and head.removeprefix(codecs.BOM_UTF8).startswith(b"\n"):
+        return None  # the header is the record after a blank line, which polars' skip_rows=1 would skip instead
     numbers = {f"column_{p}": pl.Int64 if kinds.get(p) == inference.INT else pl.Float64
                for p in positions if kinds.get(p) in (inference.INT, inference.FLOAT)}
     line_count = _count_lines_meanwhile(file, options)
@@ -261,7 +265,7 @@ def read_typed(file: SourceFile, options: ReadDelimited, positions: List[int], k
         if line_count is not None:
             line_count.cancel()
         return None
-    crlf = b"\r\n" in file.source.read_bytes(file.path, 0, 4096)
+    crlf = b"\r\n" in head
     data_lines = None if line_count is None else line_count.result() - (1 if has_header else 0)
     if frame.width != len(positions) or _parse_differs(options, crlf, data_lines, rows, bool(blank_row)):
         return None

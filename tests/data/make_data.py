@@ -149,6 +149,8 @@ def csv_files() -> None:
     w("csv/blank_crlf.csv", "a,b\r\n1,2\r\n\r\n3,4\r\n\r\n")
     w("csv/blank_spaces.csv", "a,b\n1,2\n   \n3,4\n")
     w("csv/blank_leading.csv", "\na,b\n1,2\n")
+    w("csv/blank_leading_one_column.csv", "\na\n1\n0\n")
+    w("csv/blank_leading_one_column_bom.csv", "\ufeff\na\nx\n", "utf-8")
     w("csv/cr_only.csv", "a,b\r1,2\r3,4\r")
 
     # --- encodings ---------------------------------------------------------------------------

@@ -175,6 +175,9 @@ CASES = {
     "blank_lines_crlf": Case(_read("blank_crlf.csv"), note="CRLF files: blank line is a row of nulls?"),
     "blank_lines_spaces": Case(_read("blank_spaces.csv"), note="a line of spaces"),
     "blank_leading": Case(_read("blank_leading.csv"), note="blank first line"),
+    "blank_leading_one_column": Case(_read("blank_leading_one_column.csv"),
+                                     note="the header is the record after the blank line, not a data row"),
+    "blank_leading_one_column_bom": Case(_read("blank_leading_one_column_bom.csv")),
     "cr_only_line_ends": Case(_read("cr_only.csv"), note="old-Mac CR line ends"),
     # ---------------------------------------------------------------- encodings
     "enc_utf8": Case(_read("enc_utf8.csv")),
