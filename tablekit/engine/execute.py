@@ -36,11 +36,14 @@ def apply_filter(frame: pl.DataFrame, step: Filter) -> pl.DataFrame:
     return frame.filter(compile_predicate(step.expression, frame.schema))
 
 
-def apply_keep(frame: pl.DataFrame, step: KeepColumns) -> pl.DataFrame:
+def apply_keep(frame: pl.DataFrame, step: KeepColumns, fail_without_rows: bool = False) -> pl.DataFrame:
+    """``fail_without_rows``: fail as if some row were left (mltable fails only then)."""
     kept = select_columns(step.columns, _data_columns(frame))
-    if not kept:
+    if not kept and (frame.height or fail_without_rows):
         error = no_columns_error(frame.height)
-        error.message += f" keep_columns named {_describe(step.columns)}; the table has {_data_columns(frame)}."
+        have = _data_columns(frame)
+        error.message += f" keep_columns named {_describe(step.columns)}, " + (
+            f"and the table has {have}." if have else "which no column of the table has.")
         raise error
     return frame.select(kept + _hidden_columns(frame))
 
@@ -51,9 +54,9 @@ def _describe(columns) -> str:
     return str(sorted(column_tuple(columns)))
 
 
-def apply_drop(frame: pl.DataFrame, step: DropColumns) -> pl.DataFrame:
+def apply_drop(frame: pl.DataFrame, step: DropColumns, fail_without_rows: bool = False) -> pl.DataFrame:
     dropped = select_columns(step.columns, _data_columns(frame))
-    if dropped and len(dropped) == len(_data_columns(frame)):
+    if dropped and len(dropped) == len(_data_columns(frame)) and (frame.height or fail_without_rows):
         raise no_columns_error(frame.height)
     return frame.drop(dropped)
 

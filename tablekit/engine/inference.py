@@ -166,6 +166,8 @@ def exact_cast(name: str, kind) -> pl.Expr:
 
 def cast_columns(frame: pl.DataFrame, kinds: Dict[str, object]) -> pl.DataFrame:
     """Type every string column of ``frame`` as ``kinds`` says."""
+    if not frame.width:
+        return frame  # no column (all projected away): the rows still count
     typed = frame.select([fast_cast(c, kinds.get(c, STRING)) for c in frame.columns])
     # A fast cast that lost values (padding, '2.5' in an int column...) is redone exactly.
     before, after = frame.null_count().row(0), typed.null_count().row(0)

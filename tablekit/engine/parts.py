@@ -28,19 +28,20 @@ rows of the same partition's parts before) once a file is split into ranges.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from functools import partial
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import polars as pl
 
 from tablekit.engine import delimited, jsonl, parquet, sample
-from tablekit.engine.execute import STEPS, apply_take, execute
+from tablekit.engine.execute import STEPS, apply_drop, apply_keep, apply_take, execute
 from tablekit.engine.scan import (PARTITION, _finish, concat_frames, csv_projection, infer_from_heads,
                                   named_files, parquet_read, run_scan, scan_inputs, select_files, selected_partitions,
                                   tagged_json_frame, typed_file_frame, with_path)
 from tablekit.errors import ErrorCode, data_error
 from tablekit.optimizer import optimize
-from tablekit.plan.nodes import (PhysicalPlan, Plan, ReadDelimited, ReadJsonLines, ReadParquet, Sample, Scan, Skip,
-                                 Step, Take, TakeRandomSample)
+from tablekit.plan.nodes import (DropColumns, KeepColumns, PhysicalPlan, Plan, ReadDelimited, ReadJsonLines,
+                                 ReadParquet, Sample, Scan, Skip, Step, Take, TakeRandomSample)
 from tablekit.sources import SourceFile
 
 JSON_HEAD_LINES = 1000  # lines of each JSON-lines file its columns and types are read from
@@ -312,9 +313,15 @@ def _delimited_part(parts: Parts, index: int, byte_range: Optional[Tuple[int, in
     return typed_file_frame(frame, index, file, scan, layout.kinds)
 
 
-def run_steps(frame: pl.DataFrame, steps: Sequence[Step]) -> pl.DataFrame:
+# The table's result without rows is worked out before Dask runs anything: steps that fail on
+# any row (keep_columns naming no column) fail there, not in some partition's task.
+_SCHEMA_STEPS = {**STEPS, KeepColumns: partial(apply_keep, fail_without_rows=True),
+                 DropColumns: partial(apply_drop, fail_without_rows=True)}
+
+
+def run_steps(frame: pl.DataFrame, steps: Sequence[Step], functions=STEPS) -> pl.DataFrame:
     for step in steps:
-        frame = STEPS[type(step)](frame, step)
+        frame = functions[type(step)](frame, step)
     return frame
 
 
@@ -348,7 +355,7 @@ def empty_result(parts: Parts) -> pl.DataFrame:
     """The table's result without rows: its final columns and engine types (every step checked on them)."""
     frame = _finish(pl.DataFrame(schema=parts.schema), parts.scan)
     for stage, global_step in zip(parts.stages, parts.global_steps + (None,)):
-        frame = run_steps(frame, stage)
+        frame = run_steps(frame, stage, _SCHEMA_STEPS)
         if global_step is not None:
             frame = run_global_step(global_step, frame, 0)
     return frame

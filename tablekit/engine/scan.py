@@ -183,7 +183,7 @@ def typed_file_frame(frame: pl.DataFrame, index: int, file: SourceFile, scan: Sc
     options: ReadDelimited = scan.read
     if scan.columns is not None:  # type only the columns that will be used
         keep = set(scan.columns)
-        frame = frame.select([c for c in frame.columns if c in keep])
+        frame = frame.drop([c for c in frame.columns if c not in keep])  # none left: the rows still count
     frame = delimited.type_columns(frame, kinds)
     if options.include_path_column:
         frame = with_path(frame, options.path_column, file.display)

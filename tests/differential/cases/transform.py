@@ -133,6 +133,13 @@ CASES = {
     "to_int_inferred_datetime": Case(_t(".convert_column_types({'when': 'int'})")),
     "to_int_inferred_bool": Case(_t(".convert_column_types({'flag': 'int'})")),
     "to_float_inferred_bool": Case(_t(".convert_column_types({'flag': 'float'})")),
+    "keep_missing_no_rows": Case(_t(".filter('id < 0').keep_columns(['nope'])"),
+                                 note="no row left: keep_columns naming no column fails nothing"),
+    "drop_all_no_rows": Case(_t(".filter('id < 0').drop_columns(['id', 'name', 'score', 'flag', 'when', 'code'])")),
+    "keep_missing_one_row": Case(_t(".take(1).keep_columns(['nope'])"), phrase="The input data contains no columns",
+                                 note="a row left without columns: NoColumns, 'Looked at 1 records'"),
+    "keep_missing_empty_file": Case("mltable.from_delimited_files([{'file': 'csv/blank_line_only.csv'}])"
+                                    ".keep_columns(['x']).to_pandas_dataframe()"),
     "to_bool_inferred_int": Case(_t(".convert_column_types({'id': 'boolean'})")),
     "to_bool_inferred_datetime_mismatch": Case(
         _t(f".convert_column_types({{'when': {DT}.to_bool(mismatch_as='true')}})"),
