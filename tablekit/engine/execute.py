@@ -61,15 +61,8 @@ def apply_drop(frame: pl.DataFrame, step: DropColumns, fail_without_rows: bool =
     return frame.drop(dropped)
 
 
-def take_count(step: Take) -> int:
-    if isinstance(step.count, bool):
-        raise data_error(ErrorCode.VALIDATION,
-                         f"Yaml script is invalid: take needs an integer row count, got {step.count!r}.")
-    return step.count
-
-
 def apply_take(frame: pl.DataFrame, step: Take) -> pl.DataFrame:
-    return frame.head(take_count(step))
+    return frame.head(step.count)
 
 
 def apply_skip(frame: pl.DataFrame, step: Skip) -> pl.DataFrame:

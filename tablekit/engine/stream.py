@@ -19,7 +19,7 @@ import polars as pl
 import pyarrow as pa
 
 from tablekit.engine import sample
-from tablekit.engine.execute import STEPS, take_count
+from tablekit.engine.execute import STEPS
 from tablekit.engine.scan import PARTITION, scan_inputs
 from tablekit.engine.stream_scan import open_scan
 from tablekit.plan.nodes import PhysicalPlan, Sample, Skip, Take, TakeRandomSample
@@ -28,7 +28,7 @@ from tablekit.progress import SILENT, Progress
 
 class _Take:
     def __init__(self, step: Take):
-        self.left = take_count(step)
+        self.left = step.count
 
     def __call__(self, frame: pl.DataFrame) -> pl.DataFrame:
         frame = frame.head(self.left)

@@ -14,7 +14,8 @@ from tablekit.optimizer.push_sample import push_sample
 from tablekit.optimizer.prune_columns import prune_columns
 from tablekit.optimizer.prune_partition_files import prune_partition_files
 from tablekit.optimizer.untag_partitions import untag_partitions
-from tablekit.plan.nodes import ListFiles, PhysicalPlan, Plan, Scan
+from tablekit.errors import ErrorCode, data_error
+from tablekit.plan.nodes import ListFiles, PhysicalPlan, Plan, Scan, Skip, Take
 
 RULES = (
     merge_take_skip,
@@ -28,12 +29,24 @@ RULES = (
 )
 
 
+def _check_count(step) -> None:
+    """An MLTable file's take/skip counts, checked when the table is read (as mltable does)."""
+    count = step.count
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        name = "take" if isinstance(step, Take) else "skip"
+        raise data_error(ErrorCode.VALIDATION,
+                         f"Yaml script is invalid: {name} needs a row count of 0 or more, got {count!r}.")
+
+
 def physical(plan: Plan) -> PhysicalPlan:
     """The unoptimized physical plan: the read step (with the partition formats before it)
     becomes a scan that reads everything."""
     formats = plan.partition_formats
     read = plan.read
     rest = plan.steps[len(formats) + (read is not None):]
+    for step in rest:
+        if isinstance(step, (Take, Skip)):
+            _check_count(step)
     scan = Scan(read if read is not None else ListFiles(), partition_formats=formats)  # from_paths: the files
     return PhysicalPlan(scan, rest, plan.paths, plan.base_dir, plan.storage_options)
 

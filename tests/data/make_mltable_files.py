@@ -43,6 +43,10 @@ MLTABLES = {
                             "      include_path_column: true\n"),
     "jsonl_drop": ("paths:\n  - file: ../../jsonl/invalid.jsonl\ntransformations:\n  - read_json_lines:\n"
                    "      invalid_lines: drop\n"),
+    "path_column_named": ("paths:\n  - file: ./small.csv\ntransformations:\n  - read_delimited:\n"
+                          "      include_path_column: true\n      path_column: P\n"),
+    "path_column_named_not_included": ("paths:\n  - file: ./small.csv\ntransformations:\n  - read_delimited:\n"
+                                       "      path_column: P\n"),
     "jsonl_bare": "paths:\n  - file: ../../jsonl/basic.jsonl\ntransformations:\n  - read_json_lines\n",
     # --- transformations ------------------------------------------------------------------
     "steps": READ_THIRTY + "  - filter: 'id > 3'\n  - skip: 2\n  - take: 5\n  - keep_columns: [name, id]\n",
@@ -87,6 +91,8 @@ MLTABLES = {
                         "      header: first_row\n"),
     "err_step_option": "paths:\n  - file: ./small.csv\ntransformations:\n  - read_parquet:\n      delimiter: ','\n",
     "err_take_string": READ_THIRTY + "  - take: lots\n",
+    "err_take_negative": READ_THIRTY + "  - take: -1\n",
+    "err_skip_negative": READ_THIRTY + "  - filter: 'id > 3'\n  - skip: -2\n",
     "err_sample_no_seed": READ_THIRTY + "  - take_random_sample:\n      probability: 0.5\n",
     "err_missing_data": "paths:\n  - file: ./missing.csv\ntransformations:\n  - read_delimited\n",
     "err_bad_regex": READ_THIRTY + "  - keep_columns:\n      pattern: '(unclosed'\n",
@@ -96,7 +102,8 @@ MLTABLES = {
 
 SMALL_CSV = "id,name,flag,when\n1,alice,yes,2021-01-02\n2,bob,no,2021-01-03\n3,,yes,\n"
 NEEDS_SMALL = {"local_file", "dot_folder", "no_steps", "with_type", "schema_key", "delimited_options",
-               "infer_overrides", "traits_metadata", "err_missing_data"}
+               "infer_overrides", "traits_metadata", "err_missing_data", "path_column_named",
+               "path_column_named_not_included"}
 
 
 def main() -> None:

@@ -46,6 +46,8 @@ _ERRORS = {
     "err_header_enum": "does not adhere to the AzureML MLTable schema",
     "err_step_option": "does not adhere to the AzureML MLTable schema",
     "err_take_string": "does not adhere to the AzureML MLTable schema",
+    "err_take_negative": "Yaml script is invalid",
+    "err_skip_negative": "Yaml script is invalid",
     "err_paths_not_list": "does not adhere to the AzureML MLTable schema",
     "err_traits_type": "does not adhere to the AzureML MLTable schema",
     "err_sample_no_seed": "seed",
