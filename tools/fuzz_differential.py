@@ -281,16 +281,97 @@ def parquet_case(rng: random.Random, folder: Path, name: str) -> str:
     return "mltable.from_parquet_files([{'file': 'typed.parquet'}])" + _steps(rng, PARQUET_COLUMNS, kinds)
 
 
+# -- MLTable files: the YAML forms of reads and steps, valid and not ------------------------
+
+def _yaml_data(folder: Path) -> None:
+    rows = ["id,name,score,flag,when"] + [f"{i},n{i % 4},{i * 1.5},{'true' if i % 3 else 'false'},2021-01-{i + 1:02d}"
+                                          for i in range(12)]
+    (folder / "yaml_data").mkdir()
+    (folder / "yaml_data" / "t.csv").write_text("\n".join(rows) + "\n")
+    (folder / "yaml_data" / "t.jsonl").write_text("".join(
+        f'{{"id": {i}, "name": "n{i % 4}", "score": {i * 1.5}}}\n' for i in range(8)) + "not json\n")
+    for part in ("a", "b"):
+        (folder / "yaml_data" / f"k={part}").mkdir()
+        (folder / "yaml_data" / f"k={part}" / "p.csv").write_text("id,v\n1,x\n2,y\n")
+
+
+# (value, weight): mostly valid, sometimes of a wrong type or out of range
+_YAML_READS = {
+    "read_delimited": {
+        "delimiter": ["','", "';'", "5", "''", "ab", "'\\t'"],
+        "header": ["all_files_same_headers", "no_header", "from_first_file", "all_files_different_headers",
+                   "bogus", "true"],
+        "encoding": ["utf8", "latin1", "ascii", "UTF-8", "utf-16", "bogus", "3"],
+        "empty_as_string": ["true", "false", "'yes'", "1"],
+        "include_path_column": ["true", "false", "'no'"],
+        "infer_column_types": ["true", "false", "'x'", "{sample_size: 3}", "{sample_size: 'a'}", "{sample_size: 0}",
+                               "{column_type_overrides: [{columns: id, column_type: string}]}",
+                               "{column_type_overrides: [{columns: [score], column_type: bogus}]}"],
+        "support_multi_line": ["true", "2"],
+        "path_column": ["P", "3"],
+    },
+    "read_json_lines": {
+        "invalid_lines": ["drop", "error", "bogus", "1"],
+        "encoding": ["utf8", "latin1", "bogus"],
+        "include_path_column": ["true", "'x'"],
+        "path_column": ["P", "3"],
+    },
+}
+_YAML_STEPS = {
+    "take": ["3", "0", "-1", "'2'", "1.5", "true", "null", "100"],
+    "skip": ["2", "0", "-2", "'1'", "2.5", "false", "null"],
+    "filter": ["'id > 3'", "\"col('name') == 'n1'\"", "5", "'bogus (('", "'score >= 3.0 and flag'", "null",
+               "'zz > 1'"],
+    "keep_columns": ["[id, name]", "id", "{pattern: '^i'}", "{pattern: 'e', invert: true}", "5", "[]", "[nope]",
+                     "{pattern: '['}", "{columns: [id]}"],
+    "drop_columns": ["[flag]", "score", "{pattern: 'a'}", "[nope, id]", "7", "[]"],
+    "convert_column_types": ["[{columns: id, column_type: string}]", "[{columns: [score, id], column_type: int}]",
+                             "[{columns: when, column_type: {datetime: {formats: ['%Y-%m-%d']}}}]",
+                             "[{columns: flag, column_type: {boolean: {true_values: ['true'], false_values: "
+                             "['false'], mismatch_as: error}}}]",
+                             "[{columns: id, column_type: bogus}]", "{columns: id, column_type: int}", "5",
+                             "[{columns: id}]", "[{column_type: int}]", "[{columns: nope, column_type: float}]"],
+    "take_random_sample": ["{probability: 0.5, seed: 1}", "{probability: 2, seed: 1}", "{probability: 'x', seed: 1}",
+                           "{probability: 0.5}", "{probability: 0.5, seed: 'a'}", "0.5"],
+    "select_partitions": ["[0]", "0", "'0'", "[5]", "[-1]"],
+    "extract_columns_from_partition_format": ["{partition_format: '/k={k}/'}", "'/k={k}/'", "{partition_format: 5}",
+                                              "{partition_format: '/{k}/'}"],
+}
+
+
+def mltable_case(rng: random.Random, folder: Path, name: str) -> str:
+    if not (folder / "yaml_data").exists():
+        _yaml_data(folder)
+    read = rng.choice(["read_delimited"] * 3 + ["read_json_lines"])
+    if read == "read_json_lines":
+        paths = "  - file: ../yaml_data/t.jsonl\n"
+    else:
+        paths = rng.choice(["  - file: ../yaml_data/t.csv\n", "  - folder: ../yaml_data\n",
+                            "  - pattern: ../yaml_data/k=*/*.csv\n", "  - pattern: ../yaml_data/*.csv\n"])
+    options = _YAML_READS[read]
+    chosen = rng.sample(sorted(options), rng.randint(0, min(3, len(options))))
+    if chosen:
+        read_step = f"  - {read}:\n" + "".join(f"      {k}: {rng.choice(options[k])}\n" for k in chosen)
+    else:
+        read_step = f"  - {read}\n"
+    steps = "".join(f"  - {step}: {rng.choice(_YAML_STEPS[step])}\n"
+                    for step in rng.sample(sorted(_YAML_STEPS), rng.choice([0, 1, 1, 2, 3])))
+    top = rng.choice(["", "", "type: mltable\n", "type: table\n", "extra: 1\n"])
+    (folder / name).mkdir()
+    (folder / name / "MLTable").write_text(f"{top}paths:\n{paths}transformations:\n{read_step}{steps}")
+    return f"mltable.load({name!r}).to_pandas_dataframe()"
+
+
 # -- running --------------------------------------------------------------------------
 
 def generate(folder: Path, count: int, seed: int, kind: str) -> dict:
     rng = random.Random(seed)
     cases = {}
     for n in range(count):
-        pick = kind if kind != "all" else rng.choice(["csv", "jsonl", "filter", "parquet"])
+        pick = kind if kind != "all" else rng.choice(["csv", "jsonl", "filter", "parquet", "mltable"])
         name = f"{pick}{n:04d}"
         cases[name] = {"csv": csv_case, "jsonl": jsonl_case, "filter": filter_case,
-                       "parquet": parquet_case}[pick](rng, folder, name)
+                       "parquet": parquet_case, "mltable": mltable_case}[pick](rng, folder, name)
     (folder / "cases.json").write_text(json.dumps(cases, indent=1))
     return cases
 
@@ -312,7 +393,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--kind", choices=["csv", "jsonl", "filter", "parquet", "all"], default="all")
+    parser.add_argument("--kind", choices=["csv", "jsonl", "filter", "parquet", "mltable", "all"], default="all")
     parser.add_argument("--keep", help="write the cases here and keep them (default: a temporary folder)")
     parser.add_argument("--child", nargs=2, metavar=("FOLDER", "LIBRARY"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
