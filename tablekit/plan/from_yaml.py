@@ -104,8 +104,15 @@ def check_shape(data: Any, source: str) -> None:
 
 # -- step arguments ----------------------------------------------------------
 
+def _invalid(detail: str):
+    """What mltable's engine says of a step its schema lets through but it cannot read."""
+    return data_error(ErrorCode.VALIDATION, f"Yaml script is invalid: {detail}")
+
+
 def _columns(value: Any) -> Columns:
     if isinstance(value, dict):
+        if "pattern" not in value:  # other keys are ignored, as in mltable
+            raise _invalid(f"a column selector is a name, a list of names or a `pattern`, got {value!r}.")
         try:
             re.compile(value["pattern"])
         except re.error as exc:
@@ -127,6 +134,11 @@ def _data_type(value: Any) -> DataType:
 
 
 def _conversions(items: list) -> tuple:
+    for item in items:
+        for field in ("columns", "column_type"):
+            if field not in item:
+                raise _invalid(f"each convert_column_types item needs `columns` and `column_type`: missing field "
+                               f"`{field}` in {item!r}.")
     return tuple((_columns(item["columns"]), _data_type(item["column_type"])) for item in items)
 
 
@@ -134,6 +146,9 @@ def _infer(value: Any) -> InferTypes:
     if isinstance(value, bool):
         return InferTypes(enabled=value, as_given=value)
     overrides = _conversions(value.get("column_type_overrides", []))
+    if value.get("sample_size", 1) < 1:
+        raise data_error(ErrorCode.VALIDATION, f"Invalid argument \"type_overrides.sample_size\": type inference "
+                                               f"needs a sample of 1 row or more, got {value['sample_size']}.")
     as_given = {k: v for k, v in value.items() if k == "sample_size"}
     if overrides:
         as_given["column_type_overrides"] = True

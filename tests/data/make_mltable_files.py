@@ -91,6 +91,14 @@ MLTABLES = {
                         "      header: first_row\n"),
     "err_step_option": "paths:\n  - file: ./small.csv\ntransformations:\n  - read_parquet:\n      delimiter: ','\n",
     "err_take_string": READ_THIRTY + "  - take: lots\n",
+    "err_keep_no_pattern": READ_THIRTY + "  - keep_columns: {columns: [id]}\n",
+    "err_convert_no_columns": READ_THIRTY + "  - convert_column_types: [{column_type: int}]\n",
+    "err_sample_size_zero": ("paths:\n  - file: ../../transform/thirty.csv\ntransformations:\n"
+                             "  - read_delimited:\n      infer_column_types: {sample_size: 0}\n"),
+    "err_override_no_columns": ("paths:\n  - file: ../../transform/thirty.csv\ntransformations:\n"
+                                "  - read_delimited:\n      infer_column_types:\n"
+                                "        column_type_overrides: [{column_type: int}]\n"),
+    "keep_pattern_extra_key": READ_THIRTY + "  - keep_columns: {pattern: '^i', bogus: 1}\n",
     "err_take_negative": READ_THIRTY + "  - take: -1\n",
     "err_skip_negative": READ_THIRTY + "  - filter: 'id > 3'\n  - skip: -2\n",
     "err_sample_no_seed": READ_THIRTY + "  - take_random_sample:\n      probability: 0.5\n",
