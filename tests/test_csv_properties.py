@@ -86,3 +86,18 @@ def test_bool_words_with_spaces_around_are_booleans(tmp_path_factory, words):
     df = mltable.from_delimited_files([{"file": str(path)}]).to_pandas_dataframe()
     assert str(df["b"].dtype) == "bool"
     assert df["b"].tolist() == [w in ("true", "True", "TRUE", "t", "T", "Y", "1") for w, _, _ in words]
+
+
+@given(values=st.lists(st.one_of(st.sampled_from(["true", "F", "Y", "N", "t", "FALSE"]),
+                                  st.sampled_from(["+1", "01", "-0", "00", "+0", "001"])), min_size=1, max_size=20))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_integers_0_and_1_beside_boolean_words_are_booleans_by_value(tmp_path_factory, values):
+    """A word makes the column booleans; '+1', '01', '-0' keep their value (mltable: None, a deviation)."""
+    path = tmp_path_factory.mktemp("bools") / "bools.csv"
+    path.write_text("b,z\n" + "".join(f"{v},x\n" for v in values))
+    df = mltable.from_delimited_files([{"file": str(path)}]).to_pandas_dataframe()
+    truth = [v in ("true", "Y", "t") or (v.lstrip("+-").isdigit() and int(v) == 1) for v in values]
+    if any(not v.lstrip("+-").isdigit() for v in values):
+        assert str(df["b"].dtype) == "bool" and df["b"].tolist() == truth
+    else:
+        assert str(df["b"].dtype) == "int64" and df["b"].tolist() == [int(v) for v in values]

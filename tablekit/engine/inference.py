@@ -15,6 +15,7 @@ from typing import Dict
 import polars as pl
 
 EMPTY, BOOL, INT, FLOAT, DATETIME, STRING = "empty", "boolean", "int", "float", "datetime", "string"
+BOOL_NUMBERS = "boolean with numbers"  # booleans some of which the sample writes as integers ('-0', '01')
 
 INT_PATTERN = r"^\s*[+-]?\d+\s*$"
 FLOAT_PATTERN = r"(?i)^\s*[+-]?((\d+\.?\d*|\.\d+)(e[+-]?\d+)?|nan|inf|infinity)\s*$"
@@ -111,8 +112,14 @@ def infer_kinds(sample: pl.DataFrame) -> Dict[str, object]:
     tests = []
     for i, name in enumerate(sample.columns):
         values = pl.col(name).cast(pl.String).drop_nulls()
+        trimmed = values.str.strip_chars()
+        word = trimmed.is_in(words)
+        # mltable counts any integer 0 or 1 as a boolean ('+1', '01', '-0'); tablekit does beside
+        # words only: a column of such numbers alone is ints (docs/deviations.md, csv.bool_intlike)
+        beside_words = (word | _int01(trimmed)).all() & (word & ~trimmed.str.contains(INT_PATTERN)).any()
         tests += [values.len().alias(f"n{i}"),
-                  values.str.strip_chars().is_in(words).all().alias(f"bool{i}"),
+                  (word.all() | beside_words).alias(f"bool{i}"),
+                  (~word & _int01(trimmed)).any().alias(f"numbers{i}"),
                   values.str.contains(INT_PATTERN).all().alias(f"int{i}"),
                   # ints beyond int64 are floats
                   (values.str.strip_chars().cast(pl.Int64, strict=False).null_count() == 0).alias(f"fits{i}"),
@@ -124,7 +131,7 @@ def infer_kinds(sample: pl.DataFrame) -> Dict[str, object]:
         if found[f"n{i}"] == 0:
             kinds[name] = EMPTY
         elif found[f"bool{i}"]:
-            kinds[name] = BOOL
+            kinds[name] = BOOL_NUMBERS if found[f"numbers{i}"] else BOOL
         elif found[f"int{i}"]:
             kinds[name] = INT if found[f"fits{i}"] else FLOAT
         elif found[f"float{i}"]:
@@ -133,6 +140,10 @@ def infer_kinds(sample: pl.DataFrame) -> Dict[str, object]:
             formats = datetime_formats(sample.get_column(name).drop_nulls()) if found[f"date{i}"] else ()
             kinds[name] = (DATETIME, formats) if formats else STRING
     return kinds
+
+
+def _int01(text: pl.Expr) -> pl.Expr:
+    return text.cast(pl.Int64, strict=False).is_in([0, 1]).fill_null(False)
 
 
 def fast_cast(name: str, kind) -> pl.Expr:
@@ -151,6 +162,10 @@ def exact_cast(name: str, kind) -> pl.Expr:
     col = pl.col(name)
     if kind == BOOL:
         out = convert.to_bool(col, pl.String, {})
+    elif kind == BOOL_NUMBERS:  # integers 0 and 1 in any spelling by their value (mltable: None)
+        number = col.str.strip_chars().cast(pl.Int64, strict=False)
+        out = pl.when(number.is_in([0, 1]).fill_null(False)).then(number == 1).otherwise(
+            convert.to_bool(col, pl.String, {}))
     elif kind == INT:
         out = convert.to_int(col, pl.String)
     elif kind == FLOAT:

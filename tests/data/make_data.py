@@ -86,6 +86,7 @@ def csv_files() -> None:
     # booleans with spaces around; integers 0/1 that are not mltable's words
     w("csv/bool_padded.csv", "words,digits,tabbed\n true, 1 ,\tY\nFalse ,0,\tN\n t,1 ,\tY\n")
     w("csv/bool_intlike.csv", "plus_one,leading_zero,minus_zero\n+1,01,-0\n0,00,1\n1,1,0\n")
+    w("csv/bool_intlike_words.csv", "flag,n\nT,1\n-0,2\nF,3\n01,4\ntrue,5\n")
     w("csv/blank_line_only.csv", "\n")
     # empty_as_string: empty fields '' but the fields short rows lack None (CRLF blank line: one empty field)
     # blank lines: with support_multi_line a blank line's break starts the next record (CRLF blank skipped);

@@ -48,6 +48,8 @@ CASES = {
         phrase="must be a bool or a dictionary", note="immediate UserError"),
     "infer_empty_dict": Case(_read("sample_size.csv", "infer_column_types={}"), note="{} means True"),
     "bool_padded": Case(_read("bool_padded.csv"), note="' true', ' 1 ', a tab before Y: booleans once trimmed"),
+    "bool_intlike_words": Case(_read("bool_intlike_words.csv"),
+                               note="'-0' and '01' beside boolean words: a boolean column (their values None)"),
     "bool_intlike": Case(
         _read("bool_intlike.csv"),
         note="'+1', '01', '00', '-0' count as booleans for inference (integers 0 and 1) but are not mltable's "
