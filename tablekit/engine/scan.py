@@ -41,7 +41,7 @@ def compile_predicate(expression: str, schema) -> pl.Expr:
     return compile_filter(parse_filter(expression), {k: v for k, v in schema.items() if k not in HIDDEN})
 
 
-def selected_partitions(indices: Sequence[int], count: int) -> List[int]:
+def selected_partitions(indices: Sequence[int], count: int, what: str = "partitions") -> List[int]:
     """mltable's select_partitions: each index once, in table order; a bad index is an error."""
     for i in indices:
         if i < 0:
@@ -50,7 +50,7 @@ def selected_partitions(indices: Sequence[int], count: int) -> List[int]:
         if i >= count:
             raise data_error(ErrorCode.VALIDATION,
                              f"Invalid argument \"partitions\". Expected \"< {count}\", Actual {i}: "
-                             f"the table has {count} partitions.")
+                             f"the table has {count} {what}.")
     return sorted(set(indices))
 
 
@@ -58,7 +58,9 @@ def select_files(files: Sequence[SourceFile], partitions: Optional[Sequence[int]
     indexed = list(enumerate(files))
     if partitions is None:
         return indexed
-    return [indexed[i] for i in selected_partitions(partitions, len(indexed))]
+    # tablekit numbers a text table's partitions by file (mltable cuts files over partition_size in blocks)
+    return [indexed[i] for i in selected_partitions(partitions, len(indexed),
+                                                   "files (select_partitions picks whole files of a text table)")]
 
 
 def project(frame, scan: Scan):
