@@ -232,7 +232,7 @@ def big_csv(data, tmp_path_factory):
 
 BLOCK_PLANS = {name: PLANS[name] for name in ("all", "filter", "convert", "sample", "filter_sample", "split",
                                                  "take", "skip_take", "sample_take")}
-BLOCK_PLANS["select_partitions"] = lambda t: t.select_partitions([1]).take_random_sample(0.5, seed=4)  # a file
+BLOCK_PLANS["select_partitions"] = lambda t: t.select_partitions([1]).take_random_sample(0.5, seed=4)  # a block
 
 
 @pytest.mark.parametrize("plan", sorted(BLOCK_PLANS))

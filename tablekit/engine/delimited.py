@@ -69,7 +69,7 @@ def _records_frame(records: List[list]) -> pl.DataFrame:
     return pl.DataFrame(columns, schema={name: pl.String for name in columns})
 
 
-def _line_count_prefix(data: bytes, lines: int) -> Optional[int]:
+def line_count_prefix(data: bytes, lines: int) -> Optional[int]:
     """Byte offset just past the ``lines``-th line break, or None if there are fewer."""
     pos = -1
     for _ in range(lines):
@@ -90,7 +90,7 @@ def read_head_bytes(file: SourceFile, lines: int, encoding: str = "utf8") -> byt
     size = HEAD_CHUNK
     while True:
         data = file.source.read_bytes(file.path, 0, size)
-        cut = _line_count_prefix(data, lines)
+        cut = line_count_prefix(data, lines)
         if cut is not None:
             return data[:cut]
         if len(data) < size:

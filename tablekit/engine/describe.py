@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import List, Sequence
 
-from tablekit.engine import parquet
+from tablekit.engine import parquet, parts
 from tablekit.engine.scan import FILE_TYPED_READS, files_to_open, scan_inputs, select_files, selected_partitions
 from tablekit.errors import MLTableError
 from tablekit.plan.nodes import ListFiles, PhysicalPlan, Scan
@@ -64,6 +64,19 @@ def _parquet_lines(scan: Scan, files: Sequence[SourceFile]) -> List[str]:
     return lines
 
 
+def _range_lines(scan: Scan, files: Sequence[SourceFile]) -> List[str]:
+    """A delimited table whose large files are read in blocks (its partitions), each on its own."""
+    pairs = parts.selected_ranges(scan, files)
+    total = len(parts.file_ranges(scan, files))
+    entries = [f"{files[index].display} " + ("(whole)" if byte_range is None else
+                                             f"(bytes {byte_range[0]:,}-{byte_range[1]:,})")
+               for index, byte_range in pairs]
+    lines = [f"  reads: {len(pairs)} of {total} partitions (large files in blocks of {scan.read.partition_size:,} "
+             "bytes), each on its own"]
+    _listed(lines, entries)
+    return lines
+
+
 def describe_reads(plan: PhysicalPlan) -> List[str]:
     """Lines saying which files (and parquet row groups) the scan will read."""
     scan = plan.scan
@@ -79,6 +92,8 @@ def describe_reads(plan: PhysicalPlan) -> List[str]:
             return pruning + [f"  reads: nothing; lists {len(files)} files"]
         if isinstance(scan.read, FILE_TYPED_READS):
             return pruning + _parquet_lines(scan, files)
+        if parts.cuts_files(scan, files):
+            return pruning + _range_lines(scan, files)
         chosen = [file for _, file in select_files(files, scan.partitions)]
     except MLTableError as exc:
         return [f"  reads: cannot tell now ({exc.message})"]

@@ -48,7 +48,8 @@ JSON_HEAD_LINES = 1000  # lines of each JSON-lines file its columns and types ar
 GLOBAL_STEPS = (Take, Skip)  # steps whose result depends on the rows of other parts
 SAMPLING = (TakeRandomSample, Sample)  # depend on the rows before in the partition: global once files are split
 PART_READS = (ReadParquet, ReadDelimited, ReadJsonLines)  # reads cut into parts; any other is one part
-PART_SCAN_FIELDS = {"read", "columns", "predicate", "limit", "partitions", "tag_partitions", "sample"}
+PART_SCAN_FIELDS = {"read", "columns", "predicate", "limit", "partitions", "tag_partitions", "sample",
+                    "block_partitions"}
 
 
 @dataclass(frozen=True)
@@ -124,21 +125,60 @@ def make_parts(plan: Plan) -> Parts:
         schema = dict(whole.collect_schema()) if whole is not None else {}
         parts = replace(parts, layouts=layouts, arrow_types=parquet.arrow_types(layouts), schema=schema)
     elif isinstance(read, ReadDelimited):
-        count = len(files)
-        layout, schema = _delimited_layout(scan, files)
-        parts = replace(parts, delimited_layout=layout, schema=schema)
+        return _staged(_delimited_parts(parts))
     else:
         count = len(files)
         parts = replace(parts, schema=_json_lines_schema(scan, files))
     chosen = selected_partitions(scan.partitions, count) if scan.partitions is not None else range(count)
-    partitions, ranges = [], []
-    for partition in chosen:
-        for byte_range in _file_ranges(scan.read, files[partition]) if parts.delimited_layout else [None]:
-            partitions.append(partition)
-            ranges.append(byte_range)
-    parts = replace(parts, partitions=tuple(partitions), ranges=tuple(ranges),
+    parts = replace(parts, partitions=tuple(chosen), ranges=(None,) * len(chosen),
                     schema={**parts.schema, PARTITION: pl.UInt32})
     return _staged(parts)
+
+
+def _delimited_parts(parts: Parts) -> Parts:
+    """A delimited table's parts: its files, a large one cut into ranges (mltable's partitions, which
+    select_partitions numbers over the files in order)."""
+    scan, files = parts.scan, parts.files
+    pairs = selected_ranges(scan, files)
+    layout, schema = _delimited_layout(scan, files, pairs)
+    return replace(parts, delimited_layout=layout, schema={**schema, PARTITION: pl.UInt32},
+                   partitions=tuple(index for index, _ in pairs), ranges=tuple(r for _, r in pairs))
+
+
+def file_ranges(scan: Scan, files: Sequence[SourceFile]) -> List[Tuple[int, Optional[Tuple[int, int]]]]:
+    """Every partition of a delimited table as (file index, byte range or None for the whole file)."""
+    return [(index, byte_range) for index, file in enumerate(files) for byte_range in _file_ranges(scan.read, file)]
+
+
+def selected_ranges(scan: Scan, files: Sequence[SourceFile]) -> List[Tuple[int, Optional[Tuple[int, int]]]]:
+    """The partitions of a delimited table the scan reads (all, or those its select_partitions picks)."""
+    pairs = file_ranges(scan, files)
+    return pairs if scan.partitions is None else [pairs[i] for i in selected_partitions(scan.partitions, len(pairs))]
+
+
+def cuts_files(scan: Scan, files: Sequence[SourceFile]) -> bool:
+    """Whether a delimited scan's select_partitions needs mltable's partitions of large files (ranges):
+    the eager readers number a text table's partitions by file."""
+    return (isinstance(scan.read, ReadDelimited) and (scan.partitions is not None or scan.block_partitions)
+            and _part_readers_cover(scan) and any(len(_file_ranges(scan.read, file)) > 1 for file in files))
+
+
+def scan_selected_ranges(scan: Scan, files: Sequence[SourceFile]) -> pl.DataFrame:
+    """The rows of a delimited scan whose partitions are ranges of large files (see cuts_files), each
+    range read on its own as a Dask part reads it, then the scan's columns, predicate and limit.
+
+    Rows keep their file as partition tag (sampling draws by file, as everywhere), unless a
+    select_partitions after the scan picks from the tags: then their range's number among the
+    table's (mltable's partition).
+    """
+    parts = _delimited_parts(Parts(scan=replace(scan, tag_partitions=True), stages=((),), global_steps=(),
+                                   files=tuple(files), partitions=(), ranges=(), schema={}, arrow_types={}))
+    frames = [scan_part(parts, part) for part in range(len(parts))]
+    if scan.block_partitions:
+        number = {pair: n for n, pair in enumerate(file_ranges(scan, files))}
+        frames = [frame.with_columns(pl.lit(number[parts.partitions[part], parts.ranges[part]],
+                                            dtype=pl.UInt32).alias(PARTITION)) for part, frame in enumerate(frames)]
+    return concat_frames(frames)
 
 
 def _part_readers_cover(scan: Scan) -> bool:
@@ -203,21 +243,50 @@ def _whole(scan: Scan) -> Scan:
     return replace(_unfinished(scan), sample=None, partitions=None)
 
 
-def _delimited_layout(scan: Scan, files: Sequence[SourceFile]):
-    """Kinds and names from the first rows of every file read, as a whole-table read infers them."""
+def _delimited_layout(scan: Scan, files: Sequence[SourceFile], pairs: Sequence[Tuple[int, Optional[Tuple[int, int]]]]):
+    """Kinds and names from the first rows of every file read, as a whole-table read infers them.
+
+    ``pairs`` are the parts read, (file index, byte range); a select_partitions picking ranges of a
+    large file infers from their first rows (mltable infers from the partitions it reads).
+    """
     options: ReadDelimited = scan.read
-    chosen = select_files(files, scan.partitions)
+    first_of_file = {}
+    for index, byte_range in pairs:
+        first_of_file.setdefault(index, byte_range)
+    chosen = [(index, files[index]) for index in first_of_file]
+    # the first range of each file read, and the other ranges a select_partitions picks
+    heads_of = [(index, first_of_file[index]) for index in first_of_file] if scan.partitions is None else list(pairs)
     projection = csv_projection(scan, chosen)
     positions = sorted(int(c[1:]) for c in projection) if projection else None
     sample_lines = options.infer_column_types.sample_size + 1  # + a header line
-    heads = [delimited.read_raw(file, index, options, sample_lines, positions) for index, file in chosen]
+    naming = delimited.HeaderNaming(options.header)
+    heads = [_head(files[index], index, byte_range, options, sample_lines, positions, naming.has_header(position))
+             for position, (index, byte_range) in enumerate(heads_of)]
     frames = named_files(heads, options, projection)
     kinds = infer_from_heads(frames, options)
-    typed = concat_frames([typed_file_frame(frame, index, file, scan, kinds)
-                     for (index, file), frame in zip(chosen, frames)])
+    typed = concat_frames([typed_file_frame(frame, index, files[index], scan, kinds)
+                           for (index, _), frame in zip(heads_of, frames)])
     layout = DelimitedLayout(kinds, tuple(frames[0].columns) if frames else (), projection,
                              {index: position for position, (index, _) in enumerate(chosen)})
     return layout, dict(typed.schema)
+
+
+def _head(file: SourceFile, index: int, byte_range: Optional[Tuple[int, int]], options: ReadDelimited,
+          lines: int, positions, with_header: bool) -> delimited.RawFile:
+    """The first ``lines`` lines of a file, or of a range of it (then after the file's header line
+    when the header mode gives the range one, so it names its columns as a whole file does)."""
+    if byte_range is None or byte_range[0] == 0:
+        return delimited.read_raw(file, index, options, lines, positions)
+    start, end = byte_range
+    size = 1 << 16
+    while True:
+        data = file.source.read_bytes(file.path, start, min(end, start + size))
+        cut = delimited.line_count_prefix(data, lines)
+        if cut is not None or start + len(data) >= end:
+            break
+        size *= 4
+    header = delimited.read_head_bytes(file, 1, options.encoding) if with_header else b""
+    return delimited.read_block(header + (data if cut is None else data[:cut]), file, index, options, positions)
 
 
 def _json_lines_schema(scan: Scan, files: Sequence[SourceFile]) -> Dict[str, pl.DataType]:

@@ -58,9 +58,8 @@ def select_files(files: Sequence[SourceFile], partitions: Optional[Sequence[int]
     indexed = list(enumerate(files))
     if partitions is None:
         return indexed
-    # tablekit numbers a text table's partitions by file (mltable cuts files over partition_size in blocks)
-    return [indexed[i] for i in selected_partitions(partitions, len(indexed),
-                                                   "files (select_partitions picks whole files of a text table)")]
+    # a table whose files are cut into blocks (mltable's partitions of large files) is read by engine.parts
+    return [indexed[i] for i in selected_partitions(partitions, len(indexed), "partitions (one a file)")]
 
 
 def project(frame, scan: Scan):
@@ -586,6 +585,9 @@ def run_scan(scan: Scan, files: Sequence[SourceFile], progress: Progress = SILEN
 
     ``speculate``: readers that can may give a pending result (ScanResult.pending).
     """
+    from tablekit.engine import parts  # built on this module
+    if parts.cuts_files(scan, files):  # select_partitions picks ranges of large delimited files
+        return ScanResult(parts.scan_selected_ranges(scan, files))
     if speculate and type(scan.read) in SPECULATIVE_READERS:
         return SPECULATIVE_READERS[type(scan.read)](scan, files, progress, speculate=True)
     return READERS[type(scan.read)](scan, files, progress)

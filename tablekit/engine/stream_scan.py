@@ -228,7 +228,8 @@ READERS = {ReadDelimited: _delimited, ReadParquet: _parquet, ReadJsonLines: _jso
 
 def open_scan(scan: Scan, files: Sequence[SourceFile], progress: Progress, exact: bool = True) -> ChunkedScan:
     """The scan's schema (reading only what fixes it) and its chunks (read as they are consumed)."""
-    reader = _eager if scan.partition_formats else READERS.get(type(scan.read), _whole)
+    from tablekit.engine.parts import cuts_files  # built on the eager scan
+    reader = _eager if scan.partition_formats or cuts_files(scan, files) else READERS.get(type(scan.read), _whole)
     read_schema, arrow_types, chunks = reader(scan, files, progress, exact)
     schema = project(pl.DataFrame(schema=read_schema), scan).schema
     predicate: Optional[pl.Expr] = None

@@ -234,7 +234,9 @@ class Scan:
     extract_columns_from_partition_format steps (columns read from each
     file's path); file_filter: the part of the predicate that reads only those
     columns: files where it is not True are never opened, while the predicate
-    itself still applies to every row.
+    itself still applies to every row.  block_partitions: a select_partitions
+    that stays after a take or skip needs the blocks of large delimited files
+    (mltable's partitions), not just the files, in the rows' tags.
     """
 
     read: Read
@@ -243,6 +245,7 @@ class Scan:
     limit: Optional[int] = None
     partitions: Optional[Tuple[int, ...]] = None
     tag_partitions: bool = True  # tag rows with their partition (sampling, select_partitions need it)
+    block_partitions: bool = False  # tag a large delimited file's rows by block, as mltable numbers partitions
     sample: Optional[Tuple[int, float, float]] = None  # (seed, upper, lower): rows drawn while reading
     partition_formats: Tuple[ExtractPartitionFormat, ...] = ()
     file_filter: Optional[str] = None

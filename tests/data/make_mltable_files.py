@@ -71,6 +71,9 @@ MLTABLES = {
     "take_random_sample": READ_THIRTY + "  - take_random_sample:\n      probability: 0.5\n      seed: 7\n",
     "sample_split": (READ_THIRTY + "  - sample:\n      sampler: random_percent\n      sampler_arguments:\n"
                      "        probability: 1.0\n        probability_lower_bound: 0.5\n        seed: 3\n"),
+    # a file cut into blocks of partition_size bytes: mltable's partitions (of a 20 MiB default)
+    "partition_size_small": ("paths:\n  - file: ../../transform/thirty.csv\ntransformations:\n"
+                             "  - read_delimited:\n      partition_size: 300\n"),
     "select_partitions": ("paths:\n  - folder: ../../transform/parts\ntransformations:\n  - read_delimited\n"
                           "  - select_partitions: [2, 0]\n"),
     "take_zero": READ_THIRTY + "  - take: 0\n",

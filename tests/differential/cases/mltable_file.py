@@ -71,6 +71,22 @@ CASES = {
     "load_keep_pattern_ignore_case_repr": Case(_load("keep_pattern_ignore_case", ".__repr__()"),
                                                note="`ignore_case` (the schema's spelling) is dropped: "
                                                     "ignoreCase: false"),
+    # --- partitions of a file cut into blocks (partition_size) -------------------------------------
+    "blocks_count": Case(_load("partition_size_small", ".get_partition_count()"),
+                         note="a 1 KiB file in blocks of 300 bytes: 4 partitions"),
+    "blocks_select": Case(_load("partition_size_small", ".select_partitions([1]).to_pandas_dataframe()"),
+                          note="the block's rows: from the first line break at or after its start"),
+    "blocks_select_several": Case(_load("partition_size_small", ".select_partitions([3, 1]).to_pandas_dataframe()")),
+    "blocks_select_after_filter": Case(_load("partition_size_small",
+                                             ".filter('id > 10').select_partitions([1]).to_pandas_dataframe()"),
+                                       note="partitions are numbered by the source, whatever a filter keeps"),
+    "blocks_select_after_keep": Case(_load("partition_size_small",
+                                           ".keep_columns(['id', 'name']).select_partitions([2]).to_pandas_dataframe()")),
+    "blocks_select_past_end": Case(_load("partition_size_small", ".select_partitions([4]).to_pandas_dataframe()"),
+                                   phrase='Expected "< 4"'),
+    "blocks_select_after_take": Case(_load("partition_size_small",
+                                           ".take(12).select_partitions([1]).to_pandas_dataframe()"),
+                                     note="after a take only the partitions its rows come from are left"),
     # --- what a loaded table shows ------------------------------------------------------------
     "repr_parent_path": Case(_load("parent_path", ".__repr__()"), note="paths made absolute file:// URIs"),
     "repr_steps": Case(_load("steps", ".__repr__()")),
