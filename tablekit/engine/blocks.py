@@ -11,7 +11,7 @@ longer than a block makes the block grow until it holds one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator, Optional
+from typing import Iterator, List, Optional, Tuple
 
 import numpy as np
 
@@ -69,3 +69,49 @@ def line_blocks(file: SourceFile, quoted_records: bool = False,
             yield Block(block, offset, line)
             offset += len(block)
             line += block.count(b"\n")
+
+
+# -- mltable's partitions of a large text file ---------------------------------------
+
+def partition_ranges(read, file: SourceFile) -> List[Optional[Tuple[int, int]]]:
+    """A delimited or JSON-lines file cut into ranges of whole records, ``partition_size`` bytes or
+    so each (mltable's partitions of a large file); [None] when it is read at once.
+
+    Without multi-line records every line break ends a record (even inside
+    quotes, as mltable reads them), so a range may end after any line break:
+    the first one at or after its nominal end (a record starting right at it is
+    still the block's).  There are always ceil(size / partition_size) ranges, as
+    mltable counts them: a record longer than a block leaves the next ones empty.
+    UTF-16 text and multi-line records are read at once (a 0x0A byte is not a
+    line break / may be inside a record).
+    """
+    if getattr(read, "support_multi_line", False) or read.encoding == "utf16" or file.size <= read.partition_size:
+        return [None]
+    cuts = [0]
+    for nominal in range(read.partition_size, file.size, read.partition_size):
+        cuts.append(max(cuts[-1], _line_end(file, nominal)))
+    cuts.append(file.size)
+    return list(zip(cuts[:-1], cuts[1:]))
+
+
+def _line_end(file: SourceFile, offset: int, window: int = 1 << 16) -> int:
+    """The offset just past the first line break at or after ``offset`` (the file's size if none)."""
+    while offset < file.size:
+        data = file.source.read_bytes(file.path, offset, min(offset + window, file.size))
+        at = data.find(b"\n")
+        if at >= 0:
+            return offset + at + 1
+        offset += len(data)
+    return file.size
+
+
+def range_block(file: SourceFile, byte_range: Tuple[int, int]) -> Block:
+    """The bytes of a range of a file as a Block (its first line counted, for error messages)."""
+    start, end = byte_range
+    lines, at = 0, 0
+    while at < start:  # counted a chunk at a time: the range may start far into a large file
+        chunk = file.source.read_bytes(file.path, at, min(start, at + BLOCK_BYTES))
+        if not chunk:
+            break
+        lines, at = lines + chunk.count(b"\n"), at + len(chunk)
+    return Block(file.source.read_bytes(file.path, start, end), start, lines + 1)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import List, Sequence
 
-from tablekit.engine import parquet, parts
-from tablekit.engine.scan import FILE_TYPED_READS, files_to_open, scan_inputs, select_files, selected_partitions
+from tablekit.engine import blocks, parquet
+from tablekit.engine.scan import (FILE_TYPED_READS, block_ranges, files_to_open, scan_inputs, select_files,
+                                  selected_partitions)
 from tablekit.errors import MLTableError
-from tablekit.plan.nodes import ListFiles, PhysicalPlan, Scan
+from tablekit.plan.nodes import ListFiles, PhysicalPlan, ReadDelimited, ReadJsonLines, Scan
 from tablekit.sources import SourceFile
 
 MAX_LISTED = 20  # files listed one by one; the rest are counted
@@ -64,10 +65,9 @@ def _parquet_lines(scan: Scan, files: Sequence[SourceFile]) -> List[str]:
     return lines
 
 
-def _range_lines(scan: Scan, files: Sequence[SourceFile]) -> List[str]:
-    """A delimited table whose large files are read in blocks (its partitions), each on its own."""
-    pairs = parts.selected_ranges(scan, files)
-    total = len(parts.file_ranges(scan, files))
+def _range_lines(scan: Scan, files: Sequence[SourceFile], pairs) -> List[str]:
+    """A text table whose select_partitions picks blocks of large files (mltable's partitions)."""
+    total = sum(len(blocks.partition_ranges(scan.read, file)) for file in files)
     entries = [f"{files[index].display} " + ("(whole)" if byte_range is None else
                                              f"(bytes {byte_range[0]:,}-{byte_range[1]:,})")
                for index, byte_range in pairs]
@@ -92,8 +92,9 @@ def describe_reads(plan: PhysicalPlan) -> List[str]:
             return pruning + [f"  reads: nothing; lists {len(files)} files"]
         if isinstance(scan.read, FILE_TYPED_READS):
             return pruning + _parquet_lines(scan, files)
-        if parts.cuts_files(scan, files):
-            return pruning + _range_lines(scan, files)
+        ranges = block_ranges(scan, files) if isinstance(scan.read, (ReadDelimited, ReadJsonLines)) else None
+        if ranges is not None:
+            return pruning + _range_lines(scan, files, ranges)
         chosen = [file for _, file in select_files(files, scan.partitions)]
     except MLTableError as exc:
         return [f"  reads: cannot tell now ({exc.message})"]

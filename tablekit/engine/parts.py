@@ -33,10 +33,10 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import polars as pl
 
-from tablekit.engine import delimited, jsonl, parquet, sample
+from tablekit.engine import blocks, delimited, jsonl, parquet, sample
 from tablekit.engine.execute import STEPS, apply_drop, apply_keep, apply_take, execute
-from tablekit.engine.scan import (PARTITION, _finish, concat_frames, csv_projection, infer_from_heads,
-                                  named_files, parquet_read, run_scan, scan_inputs, select_files, selected_partitions,
+from tablekit.engine.scan import (PARTITION, _finish, block_ranges, concat_frames, csv_projection, infer_from_heads,
+                                  named_files, parquet_read, run_scan, scan_inputs, selected_partitions,
                                   tagged_json_frame, typed_file_frame, with_path)
 from tablekit.errors import ErrorCode, data_error
 from tablekit.optimizer import optimize
@@ -110,6 +110,8 @@ def make_parts(plan: Plan) -> Parts:
     physical = replace(physical, scan=scan, steps=steps)
     cut = isinstance(scan.read, PART_READS) and _part_readers_cover(scan)
     files = tuple(scan_inputs(physical)) if cut else ()  # listed as the engine lists them
+    if isinstance(scan.read, ReadJsonLines) and files and block_ranges(scan, files) is not None:
+        cut, files = False, ()  # select_partitions picks blocks of large JSON-lines files: the whole scan reads them
     parts = Parts(scan=scan, stages=(steps,), global_steps=(), files=files, partitions=(), ranges=(), schema={},
                   arrow_types={}, physical=physical)  # cut into stages by _staged, once the parts are known
     read = scan.read
@@ -147,7 +149,7 @@ def _delimited_parts(parts: Parts) -> Parts:
 
 def file_ranges(scan: Scan, files: Sequence[SourceFile]) -> List[Tuple[int, Optional[Tuple[int, int]]]]:
     """Every partition of a delimited table as (file index, byte range or None for the whole file)."""
-    return [(index, byte_range) for index, file in enumerate(files) for byte_range in _file_ranges(scan.read, file)]
+    return [(index, byte_range) for index, file in enumerate(files) for byte_range in blocks.partition_ranges(scan.read, file)]
 
 
 def selected_ranges(scan: Scan, files: Sequence[SourceFile]) -> List[Tuple[int, Optional[Tuple[int, int]]]]:
@@ -160,7 +162,7 @@ def cuts_files(scan: Scan, files: Sequence[SourceFile]) -> bool:
     """Whether a delimited scan's select_partitions needs mltable's partitions of large files (ranges):
     the eager readers number a text table's partitions by file."""
     return (isinstance(scan.read, ReadDelimited) and (scan.partitions is not None or scan.block_partitions)
-            and _part_readers_cover(scan) and any(len(_file_ranges(scan.read, file)) > 1 for file in files))
+            and _part_readers_cover(scan) and any(len(blocks.partition_ranges(scan.read, file)) > 1 for file in files))
 
 
 def scan_selected_ranges(scan: Scan, files: Sequence[SourceFile]) -> pl.DataFrame:
@@ -193,39 +195,6 @@ def _staged(parts: Parts) -> Parts:
     split = len(set(parts.partitions)) < len(parts.partitions)
     stages, global_steps = _split_stages(parts.stages[0], GLOBAL_STEPS + (SAMPLING if split else ()))
     return replace(parts, stages=stages, global_steps=global_steps)
-
-
-def _file_ranges(read: ReadDelimited, file: SourceFile) -> List[Optional[Tuple[int, int]]]:
-    """A delimited file cut into ranges of whole records, ``partition_size`` bytes or so each
-    (mltable's partitions of a large file); [None] when it is read at once.
-
-    Without multi-line records every line break ends a record (even inside
-    quotes, as mltable reads them), so a range may end after any line break:
-    the first one at or after its nominal end.  UTF-16 text and multi-line
-    records are read at once (a 0x0A byte is not a line break / may be inside a record).
-    """
-    if read.support_multi_line or read.encoding == "utf16" or file.size <= read.partition_size:
-        return [None]
-    cuts = [0]
-    for nominal in range(read.partition_size, file.size, read.partition_size):
-        if nominal > cuts[-1]:
-            cut = _line_end(file, nominal - 1)
-            if cut >= file.size:
-                break
-            cuts.append(cut)
-    cuts.append(file.size)
-    return list(zip(cuts[:-1], cuts[1:]))
-
-
-def _line_end(file: SourceFile, offset: int, window: int = 1 << 16) -> int:
-    """The offset just past the first line break at or after ``offset`` (the file's size if none)."""
-    while offset < file.size:
-        data = file.source.read_bytes(file.path, offset, min(offset + window, file.size))
-        at = data.find(b"\n")
-        if at >= 0:
-            return offset + at + 1
-        offset += len(data)
-    return file.size
 
 
 def _one_part_scan(parts: Parts):

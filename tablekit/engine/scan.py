@@ -9,12 +9,12 @@ with ``tag_partitions=False`` may leave it out.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Callable, Dict, Iterator, List, Optional, Sequence
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import polars as pl
 import pyarrow as pa
 
-from tablekit.engine import delimited, delta, inference, jsonl, parquet
+from tablekit.engine import blocks, delimited, delta, inference, jsonl, parquet
 from tablekit.engine.partition_values import ERRORS, FilePartitions, check_filter, check_read, surviving_files
 from tablekit.errors import ErrorCode, data_error
 from tablekit.expr import columns_read, compile_filter, parse_filter
@@ -477,17 +477,26 @@ def scan_json_lines(scan: Scan, files: Sequence[SourceFile], progress: Progress,
     """``speculate``: whole files are read without waiting for the checks that prove polars'
     parse (jsonl.read_file_speculatively); the result is then pending."""
     options: ReadJsonLines = scan.read
-    chosen = select_files(files, scan.partitions)
+    ranges = block_ranges(scan, files)
+    if ranges is not None:  # select_partitions picks blocks of large files (mltable's partitions)
+        chosen, speculate = [(index, files[index], byte_range) for index, byte_range in ranges], False
+    else:
+        chosen = [(index, file, None) for index, file in select_files(files, scan.partitions)]
     partitions = file_partitions(scan, files)
     if partitions is not None:
         opened = set(files_to_open(scan, files, partitions))
-        chosen = [(index, file) for index, file in chosen if index in opened]
+        chosen = [entry for entry in chosen if entry[0] in opened]
     if scan.limit is None or scan.predicate is not None:
-        prefetch(file for _, file in chosen)  # remote files: fetched several at a time
+        prefetch(file for _, file, _ in chosen)  # remote files: fetched several at a time
 
-    def read(index: int, file: SourceFile, rows: Optional[int] = None) -> pl.DataFrame:
-        frame = jsonl.read_file(file, options) if rows is None else jsonl.read_head(file, options, rows)
-        progress.advance(nbytes=file.size, files=1)
+    def read(index: int, file: SourceFile, byte_range=None, rows: Optional[int] = None) -> pl.DataFrame:
+        if byte_range is not None:  # a block of the file, typed on its own as mltable types a partition
+            frame = jsonl.read_block(blocks.range_block(file, byte_range), file, options, rows)
+        elif rows is None:
+            frame = jsonl.read_file(file, options)
+        else:
+            frame = jsonl.read_head(file, options, rows)
+        progress.advance(nbytes=file.size if byte_range is None else byte_range[1] - byte_range[0], files=1)
         return frame
 
     def result(read_one) -> ScanResult:
@@ -497,12 +506,12 @@ def scan_json_lines(scan: Scan, files: Sequence[SourceFile], progress: Progress,
         return result(read)
     speculations: Dict[int, jsonl.Speculation] = {}
 
-    def read_speculatively(index: int, file: SourceFile) -> pl.DataFrame:
+    def read_speculatively(index: int, file: SourceFile, byte_range=None) -> pl.DataFrame:
         speculations[index] = jsonl.read_file_speculatively(file, options)
         progress.advance(nbytes=file.size, files=1)
         return speculations[index].frame
 
-    def read_proven(index: int, file: SourceFile) -> pl.DataFrame:
+    def read_proven(index: int, file: SourceFile, byte_range=None) -> pl.DataFrame:
         return speculations[index].settle() if index in speculations else read(index, file)
 
     try:
@@ -521,13 +530,25 @@ def scan_json_lines(scan: Scan, files: Sequence[SourceFile], progress: Progress,
     return replace(provisional, pending=pending)
 
 
+def block_ranges(scan: Scan, files: Sequence[SourceFile]) -> Optional[List[Tuple[int, Optional[Tuple[int, int]]]]]:
+    """The (file index, byte range) a text scan's select_partitions picks when some file is larger
+    than partition_size (mltable then numbers its blocks as partitions); None otherwise."""
+    if scan.partitions is None or scan.read.encoding == "utf16":
+        return None
+    pairs = [(index, byte_range) for index, file in enumerate(files)
+             for byte_range in blocks.partition_ranges(scan.read, file)]
+    if len(pairs) == len(files):
+        return None
+    return [pairs[i] for i in selected_partitions(scan.partitions, len(pairs))]
+
+
 def _json_frames(scan: Scan, chosen, partitions: Optional[FilePartitions], read) -> Iterator[pl.DataFrame]:
-    """Each chosen file's rows (``read(index, file)``) with partition columns and tags, in order,
-    up to the scan's limit."""
+    """Each chosen file's rows (``read(index, file, byte_range)``, a block of it with a range) with
+    partition columns and tags, in order, up to the scan's limit."""
     rows = 0
     head = scan.limit is not None and scan.predicate is None  # only the rows taken are read
-    for index, file in chosen:
-        frame = read(index, file, scan.limit - rows) if head else read(index, file)
+    for index, file, byte_range in chosen:
+        frame = read(index, file, byte_range, scan.limit - rows) if head else read(index, file, byte_range)
         rows += frame.height
         if partitions is not None and frame.width:  # after the data columns
             partitions.check_clash(frame.columns)

@@ -25,7 +25,7 @@ import polars as pl
 import pyarrow as pa
 
 from tablekit.engine import blocks, delimited, jsonl, parquet
-from tablekit.engine.scan import (PARTITION, compile_predicate, concat_frames, csv_projection,
+from tablekit.engine.scan import (PARTITION, block_ranges, compile_predicate, concat_frames, csv_projection,
                                   files_frame, infer_from_heads, named_files, parquet_read, project, run_scan,
                                   select_files, selected_partitions, tagged_json_frame, typed_file_frame,
                                   with_path)
@@ -229,7 +229,9 @@ READERS = {ReadDelimited: _delimited, ReadParquet: _parquet, ReadJsonLines: _jso
 def open_scan(scan: Scan, files: Sequence[SourceFile], progress: Progress, exact: bool = True) -> ChunkedScan:
     """The scan's schema (reading only what fixes it) and its chunks (read as they are consumed)."""
     from tablekit.engine.parts import cuts_files  # built on the eager scan
-    reader = _eager if scan.partition_formats or cuts_files(scan, files) else READERS.get(type(scan.read), _whole)
+    blocks_picked = cuts_files(scan, files) or (isinstance(scan.read, ReadJsonLines)
+                                                and block_ranges(scan, files) is not None)
+    reader = _eager if scan.partition_formats or blocks_picked else READERS.get(type(scan.read), _whole)
     read_schema, arrow_types, chunks = reader(scan, files, progress, exact)
     schema = project(pl.DataFrame(schema=read_schema), scan).schema
     predicate: Optional[pl.Expr] = None

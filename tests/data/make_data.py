@@ -150,6 +150,10 @@ def csv_files() -> None:
     w("csv/blank_crlf.csv", "a,b\r\n1,2\r\n\r\n3,4\r\n\r\n")
     w("csv/blank_spaces.csv", "a,b\n1,2\n   \n3,4\n")
     w("csv/blank_leading.csv", "\na,b\n1,2\n")
+    # blocks of 300 bytes (mltable's partitions with partition_size: 300): a line break just before
+    # a block's nominal end, and one right at it; the last block is empty in the first file
+    for name, width in (("blocks_break_before", 10), ("blocks_break_at", 11)):
+        w(f"csv/{name}.csv", "\n".join(["i" * (width - 3) + ",v"] + ["%04d,xxxx" % k for k in range(90)]) + "\n")
     w("csv/blank_leading_one_column.csv", "\na\n1\n0\n")
     w("csv/blank_leading_one_column_bom.csv", "\ufeff\na\nx\n", "utf-8")
     w("csv/cr_only.csv", "a,b\r1,2\r3,4\r")
@@ -338,6 +342,7 @@ def jsonl_files() -> None:
     w("jsonl/typed_multi/p1.jsonl", '{"v": 1, "w": 1.5}\n')
     w("jsonl/typed_multi/p2.jsonl", '{"v": "x", "w": 2}\n')
     w("jsonl/pretty.jsonl", '{"a": 1,\n "b": 2}\n')
+    w("jsonl/blocks.jsonl", "".join('{"id": %d, "v": %s}\n' % (i, i if i < 20 else '"x"') for i in range(30)))
     w("jsonl/late_key.jsonl", '{"a": 1, "v": 1}\n{"a": 2, "v": 2}\n{"a": 3, "v": "x", "c": true}\n')
     w("jsonl/empty_object_late_key.jsonl", '{"c": "x"}\n{"c": "y", "b": {}}\n{"c": "z", "b": 2.5}\n')
 

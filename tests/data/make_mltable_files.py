@@ -74,6 +74,12 @@ MLTABLES = {
     # a file cut into blocks of partition_size bytes: mltable's partitions (of a 20 MiB default)
     "partition_size_small": ("paths:\n  - file: ../../transform/thirty.csv\ntransformations:\n"
                              "  - read_delimited:\n      partition_size: 300\n"),
+    "blocks_break_before": ("paths:\n  - file: ../../csv/blocks_break_before.csv\ntransformations:\n"
+                            "  - read_delimited:\n      partition_size: 300\n"),
+    "blocks_break_at": ("paths:\n  - file: ../../csv/blocks_break_at.csv\ntransformations:\n"
+                        "  - read_delimited:\n      partition_size: 300\n"),
+    "blocks_jsonl": ("paths:\n  - file: ../../jsonl/blocks.jsonl\ntransformations:\n"
+                     "  - read_json_lines:\n      partition_size: 200\n"),
     "select_partitions": ("paths:\n  - folder: ../../transform/parts\ntransformations:\n  - read_delimited\n"
                           "  - select_partitions: [2, 0]\n"),
     "take_zero": READ_THIRTY + "  - take: 0\n",

@@ -87,6 +87,19 @@ CASES = {
     "blocks_select_after_take": Case(_load("partition_size_small",
                                            ".take(12).select_partitions([1]).to_pandas_dataframe()"),
                                      note="after a take only the partitions its rows come from are left"),
+    "blocks_rows_break_before": Case(
+        "table = mltable.load('mltable/blocks_break_before')\n"
+        "result = [len(table.select_partitions([i]).to_pandas_dataframe()) for i in range(table.get_partition_count())]",
+        note="a record starting right at a block's nominal end is still the block's; the last block is empty"),
+    "blocks_rows_break_at": Case(
+        "table = mltable.load('mltable/blocks_break_at')\n"
+        "result = [len(table.select_partitions([i]).to_pandas_dataframe()) for i in range(table.get_partition_count())]"),
+    "blocks_jsonl_count": Case(_load("blocks_jsonl", ".get_partition_count()")),
+    "blocks_jsonl_select": Case(_load("blocks_jsonl", ".select_partitions([1]).to_pandas_dataframe()"),
+                                note="a JSON-lines block is typed on its own, as mltable types a partition"),
+    "blocks_jsonl_select_first": Case(_load("blocks_jsonl", ".select_partitions([0]).to_pandas_dataframe()")),
+    "blocks_jsonl_select_past_end": Case(_load("blocks_jsonl", ".select_partitions([3]).to_pandas_dataframe()"),
+                                         phrase='Expected "< 3"'),
     # --- what a loaded table shows ------------------------------------------------------------
     "repr_parent_path": Case(_load("parent_path", ".__repr__()"), note="paths made absolute file:// URIs"),
     "repr_steps": Case(_load("steps", ".__repr__()")),
