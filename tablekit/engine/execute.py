@@ -12,7 +12,7 @@ from tablekit.engine.convert import convert
 from tablekit.engine.partition_values import check_filter, extract_after_read
 from tablekit.engine.scan import (FILE_TYPED_READS, HIDDEN, PARTITION, ScanResult, compile_predicate, run_scan,
                                   scan_inputs, selected_partitions)
-from tablekit.errors import ErrorCode, data_error, no_columns_error
+from tablekit.errors import no_columns_error
 from tablekit.plan.nodes import (ColumnPattern, ConvertColumnTypes, DropColumns, ExtractPartitionFormat, Filter,
                                  KeepColumns, PhysicalPlan, Sample, SelectPartitions, Skip, Take, TakeRandomSample,
                                  column_tuple, select_columns)
