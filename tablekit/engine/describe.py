@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import List, Sequence
 
-from tablekit.engine import blocks, parquet
+from tablekit.engine import parquet
 from tablekit.engine.scan import (FILE_TYPED_READS, block_ranges, files_to_open, scan_inputs, select_files,
-                                  selected_partitions)
+                                  selected_partitions, text_partitions)
 from tablekit.errors import MLTableError
 from tablekit.plan.nodes import ListFiles, PhysicalPlan, ReadDelimited, ReadJsonLines, Scan
 from tablekit.sources import SourceFile
@@ -67,7 +67,7 @@ def _parquet_lines(scan: Scan, files: Sequence[SourceFile]) -> List[str]:
 
 def _range_lines(scan: Scan, files: Sequence[SourceFile], pairs) -> List[str]:
     """A text table whose select_partitions picks blocks of large files (mltable's partitions)."""
-    total = sum(len(blocks.partition_ranges(scan.read, file)) for file in files)
+    total = len(text_partitions(scan.read, files))
     entries = [f"{files[index].display} " + ("(whole)" if byte_range is None else
                                              f"(bytes {byte_range[0]:,}-{byte_range[1]:,})")
                for index, byte_range in pairs]

@@ -29,15 +29,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 from functools import partial
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, Optional, Sequence, Tuple
 
 import polars as pl
 
-from tablekit.engine import blocks, delimited, jsonl, parquet, sample
+from tablekit.engine import delimited, jsonl, parquet, sample
 from tablekit.engine.execute import STEPS, apply_drop, apply_keep, apply_take, execute
 from tablekit.engine.scan import (PARTITION, _finish, block_ranges, concat_frames, csv_projection, infer_from_heads,
                                   named_files, parquet_read, run_scan, scan_inputs, selected_partitions,
-                                  tagged_json_frame, typed_file_frame, with_path)
+                                  TextPartition, tagged_json_frame, text_partitions, typed_file_frame, with_path)
 from tablekit.errors import ErrorCode, data_error
 from tablekit.optimizer import optimize
 from tablekit.plan.nodes import (DropColumns, KeepColumns, PhysicalPlan, Plan, ReadDelimited, ReadJsonLines,
@@ -141,28 +141,19 @@ def _delimited_parts(parts: Parts) -> Parts:
     """A delimited table's parts: its files, a large one cut into ranges (mltable's partitions, which
     select_partitions numbers over the files in order)."""
     scan, files = parts.scan, parts.files
-    pairs = selected_ranges(scan, files)
+    pairs = text_partitions(scan.read, files)
+    if scan.partitions is not None:
+        pairs = [pairs[i] for i in selected_partitions(scan.partitions, len(pairs))]
     layout, schema = _delimited_layout(scan, files, pairs)
     return replace(parts, delimited_layout=layout, schema={**schema, PARTITION: pl.UInt32},
                    partitions=tuple(index for index, _ in pairs), ranges=tuple(r for _, r in pairs))
-
-
-def file_ranges(scan: Scan, files: Sequence[SourceFile]) -> List[Tuple[int, Optional[Tuple[int, int]]]]:
-    """Every partition of a delimited table as (file index, byte range or None for the whole file)."""
-    return [(index, byte_range) for index, file in enumerate(files) for byte_range in blocks.partition_ranges(scan.read, file)]
-
-
-def selected_ranges(scan: Scan, files: Sequence[SourceFile]) -> List[Tuple[int, Optional[Tuple[int, int]]]]:
-    """The partitions of a delimited table the scan reads (all, or those its select_partitions picks)."""
-    pairs = file_ranges(scan, files)
-    return pairs if scan.partitions is None else [pairs[i] for i in selected_partitions(scan.partitions, len(pairs))]
 
 
 def cuts_files(scan: Scan, files: Sequence[SourceFile]) -> bool:
     """Whether a delimited scan's select_partitions needs mltable's partitions of large files (ranges):
     the eager readers number a text table's partitions by file."""
     return (isinstance(scan.read, ReadDelimited) and (scan.partitions is not None or scan.block_partitions)
-            and _part_readers_cover(scan) and any(len(blocks.partition_ranges(scan.read, file)) > 1 for file in files))
+            and _part_readers_cover(scan) and len(text_partitions(scan.read, files)) > len(files))
 
 
 def scan_selected_ranges(scan: Scan, files: Sequence[SourceFile]) -> pl.DataFrame:
@@ -177,7 +168,7 @@ def scan_selected_ranges(scan: Scan, files: Sequence[SourceFile]) -> pl.DataFram
                                    files=tuple(files), partitions=(), ranges=(), schema={}, arrow_types={}))
     frames = [scan_part(parts, part) for part in range(len(parts))]
     if scan.block_partitions:
-        number = {pair: n for n, pair in enumerate(file_ranges(scan, files))}
+        number = {pair: n for n, pair in enumerate(text_partitions(scan.read, files))}
         frames = [frame.with_columns(pl.lit(number[parts.partitions[part], parts.ranges[part]],
                                             dtype=pl.UInt32).alias(PARTITION)) for part, frame in enumerate(frames)]
     return concat_frames(frames)
@@ -212,7 +203,7 @@ def _whole(scan: Scan) -> Scan:
     return replace(_unfinished(scan), sample=None, partitions=None)
 
 
-def _delimited_layout(scan: Scan, files: Sequence[SourceFile], pairs: Sequence[Tuple[int, Optional[Tuple[int, int]]]]):
+def _delimited_layout(scan: Scan, files: Sequence[SourceFile], pairs: Sequence[TextPartition]):
     """Kinds and names from the first rows of every file read, as a whole-table read infers them.
 
     ``pairs`` are the parts read, (file index, byte range); a select_partitions picking ranges of a

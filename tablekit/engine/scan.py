@@ -41,7 +41,7 @@ def compile_predicate(expression: str, schema) -> pl.Expr:
     return compile_filter(parse_filter(expression), {k: v for k, v in schema.items() if k not in HIDDEN})
 
 
-def selected_partitions(indices: Sequence[int], count: int, what: str = "partitions") -> List[int]:
+def selected_partitions(indices: Sequence[int], count: int) -> List[int]:
     """mltable's select_partitions: each index once, in table order; a bad index is an error."""
     for i in indices:
         if i < 0:
@@ -50,7 +50,7 @@ def selected_partitions(indices: Sequence[int], count: int, what: str = "partiti
         if i >= count:
             raise data_error(ErrorCode.VALIDATION,
                              f"Invalid argument \"partitions\". Expected \"< {count}\", Actual {i}: "
-                             f"the table has {count} {what}.")
+                             f"the table has {count} partitions.")
     return sorted(set(indices))
 
 
@@ -58,8 +58,7 @@ def select_files(files: Sequence[SourceFile], partitions: Optional[Sequence[int]
     indexed = list(enumerate(files))
     if partitions is None:
         return indexed
-    # a table whose files are cut into blocks (mltable's partitions of large files) is read by engine.parts
-    return [indexed[i] for i in selected_partitions(partitions, len(indexed), "partitions (one a file)")]
+    return [indexed[i] for i in selected_partitions(partitions, len(indexed))]  # files cut in blocks: block_ranges
 
 
 def project(frame, scan: Scan):
@@ -530,16 +529,23 @@ def scan_json_lines(scan: Scan, files: Sequence[SourceFile], progress: Progress,
     return replace(provisional, pending=pending)
 
 
-def block_ranges(scan: Scan, files: Sequence[SourceFile]) -> Optional[List[Tuple[int, Optional[Tuple[int, int]]]]]:
-    """The (file index, byte range) a text scan's select_partitions picks when some file is larger
-    than partition_size (mltable then numbers its blocks as partitions); None otherwise."""
-    if scan.partitions is None or scan.read.encoding == "utf16":
+TextPartition = Tuple[int, Optional[Tuple[int, int]]]  # (file index, byte range; None: the whole file)
+
+
+def text_partitions(read, files: Sequence[SourceFile]) -> List[TextPartition]:
+    """A delimited or JSON-lines table's partitions as mltable numbers them: its files, a file
+    larger than partition_size cut into blocks (engine.blocks.partition_ranges)."""
+    return [(index, byte_range) for index, file in enumerate(files)
+            for byte_range in blocks.partition_ranges(read, file)]
+
+
+def block_ranges(scan: Scan, files: Sequence[SourceFile]) -> Optional[List[TextPartition]]:
+    """The partitions a text scan's select_partitions picks when some file is cut into blocks;
+    None when it picks none or every partition is a file (select_files then does)."""
+    if scan.partitions is None:
         return None
-    pairs = [(index, byte_range) for index, file in enumerate(files)
-             for byte_range in blocks.partition_ranges(scan.read, file)]
-    if len(pairs) == len(files):
-        return None
-    return [pairs[i] for i in selected_partitions(scan.partitions, len(pairs))]
+    pairs = text_partitions(scan.read, files)
+    return None if len(pairs) == len(files) else [pairs[i] for i in selected_partitions(scan.partitions, len(pairs))]
 
 
 def _json_frames(scan: Scan, chosen, partitions: Optional[FilePartitions], read) -> Iterator[pl.DataFrame]:
