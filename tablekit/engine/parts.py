@@ -110,8 +110,11 @@ def make_parts(plan: Plan) -> Parts:
     physical = replace(physical, scan=scan, steps=steps)
     cut = isinstance(scan.read, PART_READS) and _part_readers_cover(scan)
     files = tuple(scan_inputs(physical)) if cut else ()  # listed as the engine lists them
-    if isinstance(scan.read, ReadJsonLines) and files and block_ranges(scan, files) is not None:
-        cut, files = False, ()  # select_partitions picks blocks of large JSON-lines files: the whole scan reads them
+    if files and (isinstance(scan.read, ReadJsonLines) and block_ranges(scan, files) is not None
+                  or scan.block_partitions and cuts_files(scan, files)):
+        # select_partitions picks blocks of large JSON-lines files, or picks from rows tagged by block after a
+        # take: the whole scan reads them, as one part
+        cut, files = False, ()
     parts = Parts(scan=scan, stages=(steps,), global_steps=(), files=files, partitions=(), ranges=(), schema={},
                   arrow_types={}, physical=physical)  # cut into stages by _staged, once the parts are known
     read = scan.read
