@@ -52,8 +52,19 @@ def _positional(frame: pl.DataFrame, positions: Optional[List[int]] = None) -> p
 def first_record(file: SourceFile, options: ReadDelimited) -> List[Optional[str]]:
     """The first record of a file (its header line), read from its first bytes."""
     data = read_head_bytes(file, 1, options.encoding)
-    records = _records(decode(data, options.encoding, file.display), options, multi_line=False)
+    records = _file_records(data, options, file.display, multi_line=False)
     return records[0] if records else []
+
+
+def _file_records(data: bytes, options: ReadDelimited, display: str, multi_line: bool) -> List[Record]:
+    """The exact tokenizer's records of a file's bytes.  A UTF-16 file's blank first line after its
+    BOM is a record of one empty field (the header, or a row of None), as mltable reads it, unlike
+    any other blank line."""
+    text = decode(data, options.encoding, display)
+    records = _records(text, options, multi_line)
+    if options.encoding == "utf16" and data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) and text[:1] in "\r\n":
+        records.insert(0, ["" if options.empty_as_string else None])
+    return records
 
 
 def _records(text: str, options: ReadDelimited, multi_line: bool) -> List[Record]:
@@ -217,8 +228,7 @@ def _empties_as_strings(frame: pl.DataFrame, positions: Optional[List[int]]) -> 
 
 def _exact_strings(data: bytes, file: SourceFile, options: ReadDelimited,
                    positions: Optional[List[int]], max_lines: Optional[int]) -> pl.DataFrame:
-    text = decode(data, options.encoding, file.display)
-    records = _records(text, options, options.support_multi_line)
+    records = _file_records(data, options, file.display, options.support_multi_line)
     if max_lines is not None:
         records = records[:max_lines]
     frame = _records_frame(records)

@@ -165,6 +165,7 @@ def csv_files() -> None:
     w("csv/enc_latin1.csv", text + "\u00ff,\u00a3\n", "latin-1")
     w("csv/enc_utf16.csv", text, "utf-16")          # little-endian with BOM
     w("csv/enc_utf16be.csv", text, "utf-16-be")     # no BOM
+    w("csv/enc_utf16_blank_first.csv", "\na,b\n\n1,2\n", "utf-16")  # a blank line right after the BOM
     w("csv/enc_cp1252.csv", text + "\u20ac,\u201cq\u201d\n", "cp1252")
     w("csv/enc_ascii.csv", "name,city\nJose,Munich\n", "ascii")
     w("csv/enc_invalid_utf8.csv", b"name,city\nJos\xe9,M\xfcnchen\nok,fine\n")

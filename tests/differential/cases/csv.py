@@ -194,6 +194,14 @@ CASES = {
     "enc_latin1_as_utf8_error": Case(_read("enc_latin1.csv"), phrase="Error attempting to decode"),
     "enc_utf16_enum": Case(_read("enc_utf16.csv", "encoding=mltable.MLTableFileEncoding.utf16"),
                            note="utf-16 LE with BOM"),
+    "enc_utf16_blank_first_line": Case(_read("enc_utf16_blank_first.csv", "encoding=mltable.MLTableFileEncoding.utf16"),
+                                       note="the blank line after the BOM is the header record (Column1), "
+                                            "the other blank line is skipped"),
+    "enc_utf16_blank_first_line_no_header": Case(
+        _read("enc_utf16_blank_first.csv", "encoding=mltable.MLTableFileEncoding.utf16, header='no_header'")),
+    "enc_utf16_blank_first_line_empty_as_string": Case(
+        _read("enc_utf16_blank_first.csv",
+              "encoding=mltable.MLTableFileEncoding.utf16, header='no_header', empty_as_string=True")),
     "enc_utf16be_enum": Case(_read("enc_utf16be.csv", "encoding=mltable.MLTableFileEncoding.utf16"),
                              note="utf-16 BE without BOM"),
     "enc_utf16_take": Case(
