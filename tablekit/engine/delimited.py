@@ -80,7 +80,7 @@ def _records_frame(records: List[list]) -> pl.DataFrame:
     return pl.DataFrame(columns, schema={name: pl.String for name in columns})
 
 
-def line_count_prefix(data: bytes, lines: int) -> Optional[int]:
+def _line_count_prefix(data: bytes, lines: int) -> Optional[int]:
     """Byte offset just past the ``lines``-th line break, or None if there are fewer."""
     pos = -1
     for _ in range(lines):
@@ -90,21 +90,24 @@ def line_count_prefix(data: bytes, lines: int) -> Optional[int]:
     return pos + 1
 
 
-def read_head_bytes(file: SourceFile, lines: int, encoding: str = "utf8") -> bytes:
-    """Enough leading bytes of a file to hold ``lines`` lines (the whole file if shorter).
+def read_head_bytes(file: SourceFile, lines: int, encoding: str = "utf8", start: int = 0,
+                    end: Optional[int] = None) -> bytes:
+    """Enough bytes of a file from ``start`` to hold ``lines`` lines (all up to ``end``, by
+    default the file's end, if fewer).
 
     UTF-16 text is read whole: its line breaks are two bytes, which a cut at a newline
     byte would split.
     """
     if encoding == "utf16":
-        return file.source.read_bytes(file.path)
+        return file.source.read_bytes(file.path, start, end)
     size = HEAD_CHUNK
     while True:
-        data = file.source.read_bytes(file.path, 0, size)
-        cut = line_count_prefix(data, lines)
+        stop = start + size if end is None else min(end, start + size)
+        data = file.source.read_bytes(file.path, start, stop)
+        cut = _line_count_prefix(data, lines)
         if cut is not None:
             return data[:cut]
-        if len(data) < size:
+        if len(data) < stop - start or stop == end:
             return data
         size *= 4
 

@@ -140,11 +140,11 @@ def make_parts(plan: Plan) -> Parts:
     return _staged(parts)
 
 
-def _delimited_parts(parts: Parts) -> Parts:
+def _delimited_parts(parts: Parts, every: Optional[Sequence[TextPartition]] = None) -> Parts:
     """A delimited table's parts: its files, a large one cut into ranges (mltable's partitions, which
-    select_partitions numbers over the files in order)."""
+    select_partitions numbers over the files in order; ``every``: all of them, when known)."""
     scan, files = parts.scan, parts.files
-    pairs = text_partitions(scan.read, files)
+    pairs = list(every) if every is not None else text_partitions(scan.read, files)
     if scan.partitions is not None:
         pairs = [pairs[i] for i in selected_partitions(scan.partitions, len(pairs))]
     layout, schema = _delimited_layout(scan, files, pairs)
@@ -167,11 +167,12 @@ def scan_selected_ranges(scan: Scan, files: Sequence[SourceFile]) -> pl.DataFram
     select_partitions after the scan picks from the tags: then their range's number among the
     table's (mltable's partition).
     """
+    every = text_partitions(scan.read, files)
     parts = _delimited_parts(Parts(scan=replace(scan, tag_partitions=True), stages=((),), global_steps=(),
-                                   files=tuple(files), partitions=(), ranges=(), schema={}, arrow_types={}))
+                                   files=tuple(files), partitions=(), ranges=(), schema={}, arrow_types={}), every)
     frames = [scan_part(parts, part) for part in range(len(parts))]
     if scan.block_partitions:
-        number = {pair: n for n, pair in enumerate(text_partitions(scan.read, files))}
+        number = {pair: n for n, pair in enumerate(every)}
         frames = [frame.with_columns(pl.lit(number[parts.partitions[part], parts.ranges[part]],
                                             dtype=pl.UInt32).alias(PARTITION)) for part, frame in enumerate(frames)]
     return concat_frames(frames)
@@ -240,16 +241,9 @@ def _head(file: SourceFile, index: int, byte_range: Optional[Tuple[int, int]], o
     when the header mode gives the range one, so it names its columns as a whole file does)."""
     if byte_range is None or byte_range[0] == 0:
         return delimited.read_raw(file, index, options, lines, positions)
-    start, end = byte_range
-    size = 1 << 16
-    while True:
-        data = file.source.read_bytes(file.path, start, min(end, start + size))
-        cut = delimited.line_count_prefix(data, lines)
-        if cut is not None or start + len(data) >= end:
-            break
-        size *= 4
+    data = delimited.read_head_bytes(file, lines, options.encoding, *byte_range)
     header = delimited.read_head_bytes(file, 1, options.encoding) if with_header else b""
-    return delimited.read_block(header + (data if cut is None else data[:cut]), file, index, options, positions)
+    return delimited.read_block(header + data, file, index, options, positions)
 
 
 def _json_lines_schema(scan: Scan, files: Sequence[SourceFile]) -> Dict[str, pl.DataType]:
@@ -257,7 +251,8 @@ def _json_lines_schema(scan: Scan, files: Sequence[SourceFile]) -> Dict[str, pl.
     options: ReadJsonLines = scan.read
     frames = []
     for index, file in enumerate(files):
-        frame = jsonl.read_exact(delimited.read_head_bytes(file, JSON_HEAD_LINES, options.encoding), options, file.display)
+        head = delimited.read_head_bytes(file, JSON_HEAD_LINES, options.encoding)
+        frame = jsonl.read_exact(head, options, file.display)
         frames.append(tagged_json_frame(frame, index, file, options))
     return dict(concat_frames(frames).schema)
 
