@@ -13,6 +13,7 @@ import json
 import numpy as np
 import polars as pl
 
+from tablekit.engine.datetimes import parse_datetime
 from tablekit.types import DataType
 
 DEFAULT_TRUE = ["true", "True", "TRUE", "t", "T", "Y", "1"]
@@ -160,7 +161,6 @@ def to_datetime(expr: pl.Expr, dtype: pl.DataType, options: dict) -> pl.Expr:
         return expr.cast(pl.Datetime("ns"))
     if dtype.is_nested():
         return pl.lit(None, dtype=pl.Datetime("ns"))
-    from tablekit.engine.inference import parse_datetime
 
     formats = options.get("formats") or []
     if isinstance(formats, str):

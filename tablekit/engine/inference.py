@@ -14,6 +14,9 @@ from typing import Dict
 
 import polars as pl
 
+from tablekit.engine import convert
+from tablekit.engine.datetimes import DATETIME_FORMATS, DAY_FIRST, MONTH_FIRST, parse_datetime, strptime
+
 EMPTY, BOOL, INT, FLOAT, DATETIME, STRING = "empty", "boolean", "int", "float", "datetime", "string"
 BOOL_NUMBERS = "boolean with numbers"  # booleans some of which the sample writes as integers ('-0', '01')
 
@@ -25,50 +28,11 @@ FLOAT_PATTERN = r"(?i)^\s*[+-]?((\d+\.?\d*|\.\d+)(e[+-]?\d+)?|nan|inf|infinity)\
 TRUE_WORDS = ("true", "True", "TRUE", "t", "T", "Y", "1")
 FALSE_WORDS = ("false", "False", "FALSE", "f", "F", "N", "0")
 
-# Datetime layouts recognised by inference, tried in order (ISO, then slashed, then month or day first).
-# %.f accepts an optional fraction; %#z accepts Z or an offset.
-_TIMES = ("", " %H:%M:%S%.f", " %H:%M", " %I:%M:%S %p", " %I:%M %p")
-MONTH_FIRST = tuple("%m/%d/%Y" + time for time in _TIMES)
-DAY_FIRST = tuple("%d/%m/%Y" + time for time in _TIMES)
-DATETIME_FORMATS = (
-    "%Y-%m-%d",
-    "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f",
-    "%Y-%m-%dT%H:%M:%S%.f%#z", "%Y-%m-%d %H:%M:%S%.f%#z",
-    "%Y/%m/%d", "%Y/%m/%d %H:%M:%S%.f",
-) + MONTH_FIRST + DAY_FIRST  # year-first times need seconds (2021-01-02T10:20 is a string); slashed ones not
-
-
 # the characters a value must have to be in a layout (spaces aside: they match any whitespace)
 _SEPARATORS = {fmt: set(re.sub(r"%[.#]?[A-Za-z]", "", fmt)) - {" "} for fmt in DATETIME_FORMATS}
 
 # every layout above starts like this; a cheap test before trying each layout
 DATE_SHAPE = r"^\s*\d{1,4}[-/]\d{1,2}[-/]\d{1,4}"
-
-
-_FRACTION = re.compile(r"%[.]?[0-9]?f")
-
-
-def _strptime(expr: pl.Expr, fmt: str, unit: str) -> pl.Expr:
-    zoned = "%z" in fmt or "%#z" in fmt
-    parsed = expr.str.strptime(pl.Datetime(unit, "UTC" if zoned else None), fmt, strict=False, exact=True)
-    return parsed.dt.replace_time_zone(None) if zoned else parsed
-
-
-def parse_datetime(expr: pl.Expr, formats=DATETIME_FORMATS) -> pl.Expr:
-    """Values parsed by the first format that fits, as naive UTC datetime[ns]; else null.
-
-    Parsed in microseconds first: values datetime[ns] cannot hold are null, as in
-    mltable (parsed straight into nanoseconds, polars would wrap them to other
-    dates).  A layout with a fraction is parsed again in nanoseconds to keep every digit.
-    """
-    if not formats:
-        return pl.lit(None, dtype=pl.Datetime("ns"))
-    attempts = []
-    for fmt in formats:
-        held = _strptime(expr, fmt, "us").cast(pl.Datetime("ns"), strict=False)  # null where ns cannot hold it
-        attempts.append(pl.when(held.is_not_null()).then(_strptime(expr, fmt, "ns")) if _FRACTION.search(fmt)
-                        else held)
-    return attempts[0] if len(attempts) == 1 else pl.coalesce(attempts)
 
 
 def datetime_formats(values: pl.Series) -> tuple:
@@ -82,7 +46,7 @@ def datetime_formats(values: pl.Series) -> tuple:
     present = set("".join(values.to_list()))
     # a layout whose separators no value has cannot match: not tried (each one costs a parse)
     # a value beyond datetime[ns]'s range is still in its layout (it reads as null, as in mltable)
-    parsed = frame.select([_strptime(pl.col("v"), fmt, "us").is_not_null().alias(fmt)
+    parsed = frame.select([strptime(pl.col("v"), fmt, "us").is_not_null().alias(fmt)
                            if _SEPARATORS[fmt] <= present else pl.lit(False).alias(fmt)
                            for fmt in DATETIME_FORMATS])
     fits = parsed.select(
@@ -157,7 +121,6 @@ def fast_cast(name: str, kind) -> pl.Expr:
 
 def exact_cast(name: str, kind) -> pl.Expr:
     """Expression turning the string column ``name`` into ``kind`` with mltable's rules."""
-    from tablekit.engine import convert
 
     col = pl.col(name)
     if kind == BOOL:
