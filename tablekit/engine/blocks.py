@@ -11,13 +11,14 @@ longer than a block makes the block grow until it holds one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator, List, Optional, Tuple
+from functools import partial
+from typing import Callable, Iterator, List, Optional, Tuple
 
 import numpy as np
 
 from tablekit.sources import SourceFile
 
-BLOCK_BYTES = 32 << 20  # read size of a streamed text file: bounds memory, big enough to parse fast
+BLOCK_BYTES = 8 << 20  # a streamed text file's block: small enough to bound memory, large enough to parse fast
 NEWLINE, QUOTE = 10, 34
 
 
@@ -26,6 +27,7 @@ class Block:
     data: bytes
     offset: int       # where the block starts in the file
     first_line: int   # 1-based number of its first line
+    lines: Optional[int] = None  # line breaks in ``data``, when counted already
 
     @property
     def is_first(self) -> bool:
@@ -45,6 +47,47 @@ def _record_end(buffer: bytes, quoted_records: bool) -> Optional[int]:
     outside = np.searchsorted(quotes, breaks) % 2 == 0  # quotes before each break, even: outside quotes
     ends = breaks[outside]
     return int(ends[-1]) + 1 if len(ends) else None
+
+
+def text_blocks(file: SourceFile, encoding: str, quoted_records: bool = False,
+                block_bytes: Optional[int] = None) -> Iterator[Block]:
+    """A text file as blocks of whole records, in file order, each with its line breaks counted."""
+    line = 1
+    for read in block_reads(file, encoding, quoted_records, block_bytes):
+        block = read()
+        lines = block.lines if block.lines is not None else block.data.count(b"\n")
+        yield Block(block.data, block.offset, line, lines)
+        line += lines
+
+
+def block_reads(file: SourceFile, encoding: str, quoted_records: bool = False,
+                block_bytes: Optional[int] = None) -> Iterator[Callable[[], Block]]:
+    """A text file's blocks of whole records, in file order, as reads to run (on any thread).
+
+    Without multi-line records a block ends at the first line break at or after
+    its nominal end, found by a small read there, so each block is read exactly
+    (no copy) and where it is decoded.  UTF-16 text is read at once (a 0x0A byte
+    is not a line break); multi-line records are cut by reading on (line_blocks).
+    The blocks' ``first_line`` is 1 for the first and 0 (not counted) for the others.
+    """
+    if encoding == "utf16":
+        yield lambda: Block(file.source.read_bytes(file.path), 0, 1)
+    elif quoted_records:
+        for block in line_blocks(file, True, block_bytes):
+            yield lambda block=block: block
+    else:
+        for start, end in iter_cut_ranges(file, block_bytes or BLOCK_BYTES):
+            if start < end:  # empty when a record is longer than a block
+                yield partial(_read_range, file, start, end)
+
+
+def _read_range(file: SourceFile, start: int, end: int) -> Block:
+    return Block(file.source.read_bytes(file.path, start, end), start, 1 if start == 0 else 0)
+
+
+def count_line_breaks(data: bytes) -> int:
+    """``data.count(b"\\n")``, without holding the GIL (numpy releases it): for worker threads."""
+    return int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == NEWLINE))
 
 
 def line_blocks(file: SourceFile, quoted_records: bool = False,
@@ -87,14 +130,26 @@ def partition_ranges(read, file: SourceFile) -> List[Optional[Tuple[int, int]]]:
     """
     if getattr(read, "support_multi_line", False) or read.encoding == "utf16" or file.size <= read.partition_size:
         return [None]
-    cuts = [0]
-    for nominal in range(read.partition_size, file.size, read.partition_size):
-        cuts.append(max(cuts[-1], _line_end(file, nominal)))
-    cuts.append(file.size)
-    return list(zip(cuts[:-1], cuts[1:]))
+    return cut_ranges(file, read.partition_size)
 
 
-def _line_end(file: SourceFile, offset: int, window: int = 1 << 16) -> int:
+def cut_ranges(file: SourceFile, size: int) -> List[Tuple[int, int]]:
+    """``file`` cut into ceil(file.size / size) ranges, each ending at the first line break at or
+    after its nominal end (the last at the file's end); a range may be empty."""
+    return list(iter_cut_ranges(file, size))
+
+
+def iter_cut_ranges(file: SourceFile, size: int) -> Iterator[Tuple[int, int]]:
+    """cut_ranges, each found when it is asked for (a stream that stops early looks no further)."""
+    start = 0
+    for nominal in range(size, file.size, size):
+        end = max(start, _line_end(file, nominal))
+        yield start, end
+        start = end
+    yield start, file.size
+
+
+def _line_end(file: SourceFile, offset: int, window: int = 4096) -> int:
     """The offset just past the first line break at or after ``offset`` (the file's size if none)."""
     while offset < file.size:
         data = file.source.read_bytes(file.path, offset, min(offset + window, file.size))
@@ -102,6 +157,7 @@ def _line_end(file: SourceFile, offset: int, window: int = 1 << 16) -> int:
         if at >= 0:
             return offset + at + 1
         offset += len(data)
+        window = min(window * 4, 1 << 20)
     return file.size
 
 

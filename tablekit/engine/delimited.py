@@ -174,16 +174,18 @@ def read_raw(file: SourceFile, file_index: int, options: ReadDelimited,
 
 
 def read_block(data: bytes, file: SourceFile, file_index: int, options: ReadDelimited,
-               positions: Optional[List[int]] = None) -> RawFile:
-    """Like read_raw, for a block of whole records of the file (see engine.blocks)."""
-    frame = _polars_strings(file, data, options, positions, None)
+               positions: Optional[List[int]] = None, line_breaks: Optional[int] = None) -> RawFile:
+    """Like read_raw, for a block of whole records of the file (see engine.blocks);
+    ``line_breaks``: the block's line breaks, when counted already."""
+    frame = _polars_strings(file, data, options, positions, None, line_breaks)
     if frame is None:
         frame = _exact_strings(data, file, options, positions, None)
     return RawFile(file_index, frame)
 
 
 def _polars_strings(file: SourceFile, data: Optional[bytes], options: ReadDelimited,
-                    positions: Optional[List[int]], max_lines: Optional[int]) -> Optional[pl.DataFrame]:
+                    positions: Optional[List[int]], max_lines: Optional[int],
+                    line_breaks: Optional[int] = None) -> Optional[pl.DataFrame]:
     """polars' parse of ``data`` (the whole file when None), or None where it may differ from mltable's."""
     delimiter = options.delimiter[:1] or ","  # mltable splits on the first character only
     if not is_utf8_family(options.encoding) or len(delimiter.encode()) != 1:
@@ -205,7 +207,8 @@ def _polars_strings(file: SourceFile, data: Optional[bytes], options: ReadDelimi
     if options.support_multi_line:
         lines = None
     elif data is not None:
-        lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+        breaks = data.count(b"\n") if line_breaks is None else line_breaks
+        lines = breaks + (0 if data.endswith(b"\n") or not data else 1)
     else:
         lines = line_count.result()
     if _needs_exact_parser(frame, options, crlf, lines):

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import List, Sequence
 
-from tablekit.engine import parquet
+from tablekit.engine import blocks, parquet
+from tablekit.engine.execute import streams
+from tablekit.engine.parallel import default_workers
 from tablekit.engine.scan import (FILE_TYPED_READS, block_ranges, files_to_open, scan_inputs, select_files,
                                   selected_partitions, text_partitions)
 from tablekit.errors import MLTableError
@@ -78,7 +80,18 @@ def _range_lines(scan: Scan, files: Sequence[SourceFile], pairs) -> List[str]:
 
 
 def describe_reads(plan: PhysicalPlan) -> List[str]:
-    """Lines saying which files (and parquet row groups) the scan will read."""
+    """Lines saying which files (and parquet row groups) the scan will read, and how."""
+    return _what_is_read(plan) + _how_it_runs(plan)
+
+
+def _how_it_runs(plan: PhysicalPlan) -> List[str]:
+    if not streams(plan):
+        return []
+    return [f"  executor: streamed, in blocks of {size_text(blocks.BLOCK_BYTES)} decoded on {default_workers()} "
+            "threads; reading stops once the rows are there"]
+
+
+def _what_is_read(plan: PhysicalPlan) -> List[str]:
     scan = plan.scan
     try:
         files = list(scan_inputs(plan))  # a Delta table: the files of its version

@@ -1,121 +1,34 @@
-"""Execute a physical plan: run its scan, then each remaining step in order."""
+"""Execute a physical plan into one frame: the driver behind to_pandas_dataframe, to_arrow and to_polars.
+
+Two strategies give the same rows (every recorded mltable case checks both):
+
+* streamed (engine.stream): the scan's partitions (text blocks, parquet row
+  groups) are decoded in parallel and run through the steps one by one, and
+  reading stops once a take has its rows.  Memory holds the output and the
+  partitions in flight.  Used where a read would otherwise load the whole
+  input to keep a few rows: a text table filtered then taken, or sampled.
+* whole (engine.scan): each file read at once by the format's fastest reader
+  (polars' multi-threaded CSV and parquet readers with the filter and columns
+  pushed in, JSON lines checked while pandas converts), then the steps.
+"""
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
-from typing import Callable, Dict, TypeVar
+from typing import Callable, TypeVar
 
 import polars as pl
 
-from tablekit.engine import sample
-from tablekit.engine.convert import convert
-from tablekit.engine.partition_values import check_filter, extract_after_read
-from tablekit.engine.scan import (FILE_TYPED_READS, HIDDEN, PARTITION, ScanResult, compile_predicate, run_scan,
-                                  scan_inputs, selected_partitions)
-from tablekit.errors import no_columns_error
-from tablekit.plan.nodes import (ColumnPattern, ConvertColumnTypes, DropColumns, ExtractPartitionFormat, Filter,
-                                 KeepColumns, PhysicalPlan, Sample, SelectPartitions, Skip, Take, TakeRandomSample,
-                                 column_tuple, select_columns)
+from tablekit.engine.parts import scan_table
+from tablekit.engine.scan import FILE_TYPED_READS, ScanResult, concat_frames, heads_only, scan_inputs
+from tablekit.engine.steps import STEPS, hidden_columns, untyped_null_columns
+from tablekit.engine.stream import open_stream
+from tablekit.engine.stream_scan import SchemaChanged
+from tablekit.plan.nodes import PhysicalPlan, ReadDelimited, ReadJsonLines, Sample, Take, TakeRandomSample
 from tablekit.progress import SILENT, Progress
 from tablekit.sources.remote import native_reader_errors
 
-
 T = TypeVar("T")
-
-
-def _data_columns(frame: pl.DataFrame):
-    return [c for c in frame.columns if c not in HIDDEN]
-
-
-def _hidden_columns(frame: pl.DataFrame):
-    return [c for c in HIDDEN if c in frame.columns]
-
-
-def apply_filter(frame: pl.DataFrame, step: Filter) -> pl.DataFrame:
-    check_filter(frame, step.expression)
-    return frame.filter(compile_predicate(step.expression, frame.schema))
-
-
-def apply_keep(frame: pl.DataFrame, step: KeepColumns, fail_without_rows: bool = False) -> pl.DataFrame:
-    """``fail_without_rows``: fail as if some row were left (mltable fails only then)."""
-    kept = select_columns(step.columns, _data_columns(frame))
-    if not kept and (frame.height or fail_without_rows):
-        error = no_columns_error(frame.height)
-        have = _data_columns(frame)
-        error.message += f" keep_columns named {_describe(step.columns)}, " + (
-            f"and the table has {have}." if have else "which no column of the table has.")
-        raise error
-    return frame.select(kept + _hidden_columns(frame))
-
-
-def _describe(columns) -> str:
-    if isinstance(columns, ColumnPattern):
-        return f"the pattern {columns.pattern!r}" + (" (inverted)" if columns.invert else "")
-    return str(sorted(column_tuple(columns)))
-
-
-def apply_drop(frame: pl.DataFrame, step: DropColumns, fail_without_rows: bool = False) -> pl.DataFrame:
-    dropped = select_columns(step.columns, _data_columns(frame))
-    if dropped and len(dropped) == len(_data_columns(frame)) and (frame.height or fail_without_rows):
-        raise no_columns_error(frame.height)
-    return frame.drop(dropped)
-
-
-def apply_take(frame: pl.DataFrame, step: Take) -> pl.DataFrame:
-    return frame.head(step.count)
-
-
-def apply_skip(frame: pl.DataFrame, step: Skip) -> pl.DataFrame:
-    return frame.slice(step.count)
-
-
-def _sample(frame: pl.DataFrame, seed: int, upper: float, lower: float) -> pl.DataFrame:
-    if frame.height == 0:
-        return frame
-    partitions = frame.get_column(PARTITION).to_numpy()
-    mask = sample.keep_mask(seed, sample.runs_of(partitions), upper, lower)
-    return frame.filter(pl.Series(mask))
-
-
-def apply_take_random_sample(frame: pl.DataFrame, step: TakeRandomSample) -> pl.DataFrame:
-    return _sample(frame, step.seed, step.probability, 0.0)
-
-
-def apply_sample(frame: pl.DataFrame, step: Sample) -> pl.DataFrame:
-    return _sample(frame, step.seed, step.probability, step.lower_bound)
-
-
-def apply_convert(frame: pl.DataFrame, step: ConvertColumnTypes) -> pl.DataFrame:
-    exprs = []
-    for columns, data_type in step.conversions:
-        for name in select_columns(columns, _data_columns(frame)):
-            exprs.append(convert(name, data_type, frame.schema[name]))
-    return frame.with_columns(exprs) if exprs else frame
-
-
-def apply_select_partitions(frame: pl.DataFrame, step: SelectPartitions) -> pl.DataFrame:
-    """Rows of the listed partitions, each once, in their original order (as mltable).
-
-    Indexes past the end are checked where the partition count is known (a
-    select_partitions that opens the plan is pushed into the scan); here only
-    negative ones can be rejected.
-    """
-    return frame.filter(pl.col(PARTITION).is_in(selected_partitions(step.indices, sys.maxsize)))
-
-
-STEPS: Dict[type, Callable] = {
-    Filter: apply_filter,
-    KeepColumns: apply_keep,
-    DropColumns: apply_drop,
-    Take: apply_take,
-    Skip: apply_skip,
-    TakeRandomSample: apply_take_random_sample,
-    Sample: apply_sample,
-    ConvertColumnTypes: apply_convert,
-    SelectPartitions: apply_select_partitions,
-    # an MLTable file may put this step after its read: the values then come from a column of paths
-    ExtractPartitionFormat: lambda frame, step: extract_after_read(frame, step, HIDDEN),
-}
+STREAMED_READS = (ReadDelimited, ReadJsonLines)
 
 
 @dataclass
@@ -127,19 +40,26 @@ class Result:
 
     @property
     def data(self) -> pl.DataFrame:
-        return self.frame.drop(_hidden_columns(self.frame))
+        return self.frame.drop(hidden_columns(self.frame))
 
 
-def untyped_null_columns(frame: pl.DataFrame) -> pl.DataFrame:
-    """Columns with no value at all have no type in mltable (pandas object of None)."""
-    if frame.height == 0:
-        return frame
-    empty = [name for name, nulls in zip(frame.columns, frame.null_count().row(0))
-             if nulls == frame.height and name not in HIDDEN]
-    return frame.with_columns([pl.col(c).cast(pl.Null) for c in empty]) if empty else frame
+def streams(plan: PhysicalPlan) -> bool:
+    """Whether the plan runs streamed: a text table whose output is a fraction of its input that only
+    reading it through shows (a filter then a take, a sample), where a whole read would hold it all."""
+    scan = plan.scan
+    if not isinstance(scan.read, STREAMED_READS):
+        return False
+    sampled = scan.sample is not None or any(isinstance(s, (Sample, TakeRandomSample)) for s in plan.steps)
+    taken = scan.limit is not None or any(isinstance(s, Take) for s in plan.steps)
+    return sampled or (taken and not heads_only(scan))
 
 
 def execute(plan: PhysicalPlan, progress: Progress = SILENT) -> Result:
+    if streams(plan):
+        try:
+            return collect_stream(plan, progress)
+        except SchemaChanged:  # rows the first ones do not type: only a whole read knows their columns
+            pass
     return _with_steps(plan, _scan(plan, progress, speculate=False))
 
 
@@ -149,6 +69,8 @@ def execute_into(plan: PhysicalPlan, use: Callable[[Result], T], progress: Progr
 
     For outputs whose own work is long and leaves cores idle (pandas makes Python objects on one).
     """
+    if streams(plan):
+        return use(execute(plan, progress))
     scanned = _scan(plan, progress, speculate=True)
     if scanned.pending is None:
         return use(_with_steps(plan, scanned))
@@ -164,11 +86,25 @@ def execute_into(plan: PhysicalPlan, use: Callable[[Result], T], progress: Progr
     return outcome
 
 
+def collect_stream(plan: PhysicalPlan, progress: Progress = SILENT) -> Result:
+    """The plan's rows, streamed and gathered into one frame (with their partition tags, as a whole
+    read gives them).  JSON-lines types come from each file's first block; a later block typed
+    otherwise raises SchemaChanged, and execute reads the table whole."""
+    with native_reader_errors():
+        stream = open_stream(plan, progress, exact_schema=False, keep_tags=True)
+        frame = concat_frames(list(stream.frames))
+    if frame.width == 0:
+        frame = pl.DataFrame(schema=stream.schema)
+    if not isinstance(plan.scan.read, FILE_TYPED_READS):
+        frame = untyped_null_columns(frame)
+    return Result(frame, ScanResult(pl.DataFrame(schema=stream.scan_schema), stream.arrow_types))
+
+
 def _scan(plan: PhysicalPlan, progress: Progress, speculate: bool) -> ScanResult:
     files = scan_inputs(plan)
     progress.start(len(files), sum(f.size for f in files))
     with native_reader_errors():  # remote parquet read by polars: its errors as mltable's, without secrets
-        return run_scan(plan.scan, files, progress, speculate)
+        return scan_table(plan.scan, files, progress, speculate)
 
 
 def _with_steps(plan: PhysicalPlan, scanned: ScanResult) -> Result:

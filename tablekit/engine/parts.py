@@ -34,14 +34,15 @@ from typing import Dict, Optional, Sequence, Tuple
 import polars as pl
 
 from tablekit.engine import delimited, jsonl, parquet, sample
-from tablekit.engine.execute import STEPS, apply_drop, apply_keep, apply_take, execute
-from tablekit.engine.scan import (PARTITION, _finish, block_ranges, concat_frames, csv_projection, infer_from_heads,
+from tablekit.engine.steps import STEPS, apply_drop, apply_keep, apply_take, untyped_null_columns
+from tablekit.engine.scan import (FILE_TYPED_READS, PARTITION, ScanResult, _finish, block_ranges, concat_frames, csv_projection, infer_from_heads,
                                   named_files, parquet_read, run_scan, scan_inputs, selected_partitions,
                                   TextPartition, tagged_json_frame, text_partitions, typed_file_frame, with_path)
 from tablekit.errors import ErrorCode, data_error
 from tablekit.optimizer import optimize
 from tablekit.plan.nodes import (DropColumns, KeepColumns, PhysicalPlan, Plan, ReadDelimited, ReadJsonLines,
                                  ReadParquet, Sample, Scan, Skip, Step, Take, TakeRandomSample)
+from tablekit.progress import SILENT, Progress
 from tablekit.sources import SourceFile
 
 JSON_HEAD_LINES = 1000  # lines of each JSON-lines file its columns and types are read from
@@ -119,7 +120,7 @@ def make_parts(plan: Plan) -> Parts:
                   arrow_types={}, physical=physical)  # cut into stages by _staged, once the parts are known
     read = scan.read
     if not cut:  # from_paths (one partition), and reads the part readers do not cover: one part, the whole scan
-        scanned = _one_part_scan(parts).scan
+        scanned = _one_part_scan(parts)
         schema = {**scanned.frame.schema, PARTITION: pl.UInt32}
         return _staged(replace(parts, partitions=(0,), ranges=(None,), schema=schema,
                                arrow_types=scanned.arrow_types))
@@ -192,9 +193,21 @@ def _staged(parts: Parts) -> Parts:
     return replace(parts, stages=stages, global_steps=global_steps)
 
 
-def _one_part_scan(parts: Parts):
+def _one_part_scan(parts: Parts) -> ScanResult:
     """The scan of a table read as one part (before its columns, predicate and limit)."""
-    return execute(replace(parts.physical, scan=_unfinished(parts.scan), steps=()))
+    scanned = scan_table(_unfinished(parts.scan), scan_inputs(parts.physical))
+    if isinstance(parts.scan.read, FILE_TYPED_READS):
+        return scanned
+    return replace(scanned, frame=untyped_null_columns(scanned.frame))
+
+
+def scan_table(scan: Scan, files: Sequence[SourceFile], progress: Progress = SILENT,
+               speculate: bool = False) -> ScanResult:
+    """The scan's rows read whole (engine.scan.run_scan), or range by range when its select_partitions
+    picks ranges of large delimited files (mltable's partitions, see cuts_files)."""
+    if cuts_files(scan, files):
+        return ScanResult(scan_selected_ranges(scan, files))
+    return run_scan(scan, files, progress, speculate)
 
 
 def _unfinished(scan: Scan) -> Scan:

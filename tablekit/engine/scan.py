@@ -14,7 +14,7 @@ from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 import polars as pl
 import pyarrow as pa
 
-from tablekit.engine import blocks, delimited, delta, inference, jsonl, parquet
+from tablekit.engine import blocks, delimited, delta, inference, jsonl, parquet, sample
 from tablekit.engine.partition_values import ERRORS, FilePartitions, check_filter, check_read, surviving_files
 from tablekit.errors import ErrorCode, data_error
 from tablekit.expr import columns_read, compile_filter, parse_filter
@@ -86,6 +86,15 @@ def _finish(frame, scan: Scan, also_keep: Optional[pl.Expr] = None):
     if scan.limit is not None:
         frame = frame.head(scan.limit)
     return frame
+
+
+def sampled(frame: pl.DataFrame, drawn: Optional[Tuple[int, float, float]]) -> pl.DataFrame:
+    """The rows a sample (seed, upper, lower) keeps: draws by (seed, partition tag, position in it)."""
+    if drawn is None or frame.height == 0:
+        return frame
+    seed, upper, lower = drawn
+    partitions = frame.get_column(PARTITION).to_numpy()
+    return frame.filter(pl.Series(sample.keep_mask(seed, sample.runs_of(partitions), upper, lower)))
 
 
 def with_path(frame, path_column: str, display: str):
@@ -195,8 +204,9 @@ def scan_delimited(scan: Scan, files: Sequence[SourceFile], progress: Progress) 
     projection = csv_projection(scan, chosen)
     typed = _typed_single_file(scan, chosen, projection)
     if typed is not None:
-        return ScanResult(_finish(typed, scan))
-    return ScanResult(_finish(_strings_then_typed(scan, files, chosen, projection, progress), scan))
+        return ScanResult(_finish(sampled(typed, scan.sample), scan))
+    return ScanResult(_finish(sampled(_strings_then_typed(scan, files, chosen, projection, progress), scan.sample),
+                              scan))
 
 
 def _strings_then_typed(scan: Scan, files, chosen, projection, progress: Progress) -> pl.DataFrame:
@@ -209,7 +219,7 @@ def _strings_then_typed(scan: Scan, files, chosen, projection, progress: Progres
             return _pruned_strings_then_typed(scan, files, chosen, projection, progress, partitions)
     sample_size = options.infer_column_types.sample_size
     max_lines = None
-    if scan.limit is not None and scan.predicate is None:
+    if scan.limit is not None and scan.predicate is None and scan.sample is None:
         max_lines = max(scan.limit, sample_size) + 1  # + a header line; inference still sees its sample
     positions = projected_positions(projection)
     raws = []
@@ -485,7 +495,7 @@ def scan_json_lines(scan: Scan, files: Sequence[SourceFile], progress: Progress,
     if partitions is not None:
         opened = set(files_to_open(scan, files, partitions))
         chosen = [entry for entry in chosen if entry[0] in opened]
-    if scan.limit is None or scan.predicate is not None:
+    if not heads_only(scan):
         prefetch(file for _, file, _ in chosen)  # remote files: fetched several at a time
 
     def read(index: int, file: SourceFile, byte_range=None, rows: Optional[int] = None) -> pl.DataFrame:
@@ -499,7 +509,8 @@ def scan_json_lines(scan: Scan, files: Sequence[SourceFile], progress: Progress,
         return frame
 
     def result(read_one) -> ScanResult:
-        return ScanResult(_finish(concat_frames(list(_json_frames(scan, chosen, partitions, read_one))), scan))
+        frame = concat_frames(list(_json_frames(scan, chosen, partitions, read_one)))
+        return ScanResult(_finish(sampled(frame, scan.sample), scan))
 
     if not speculate or scan.limit is not None:
         return result(read)
@@ -552,7 +563,7 @@ def _json_frames(scan: Scan, chosen, partitions: Optional[FilePartitions], read)
     """Each chosen file's rows (``read(index, file, byte_range)``, a block of it with a range) with
     partition columns and tags, in order, up to the scan's limit."""
     rows = 0
-    head = scan.limit is not None and scan.predicate is None  # only the rows taken are read
+    head = heads_only(scan)  # only the rows taken are read
     for index, file, byte_range in chosen:
         frame = read(index, file, byte_range, scan.limit - rows) if head else read(index, file, byte_range)
         rows += frame.height
@@ -560,8 +571,13 @@ def _json_frames(scan: Scan, chosen, partitions: Optional[FilePartitions], read)
             partitions.check_clash(frame.columns)
             frame = frame.with_columns(partitions.literals(index) + partitions.error_columns(index))
         yield tagged_json_frame(frame, index, file, scan.read)
-        if scan.limit is not None and scan.predicate is None and rows >= scan.limit:
+        if head and rows >= scan.limit:
             break
+
+
+def heads_only(scan: Scan) -> bool:
+    """Whether the scan's rows are the first rows of its files (a limit, nothing that drops rows before it)."""
+    return scan.limit is not None and scan.predicate is None and scan.sample is None
 
 
 def tagged_json_frame(frame: pl.DataFrame, index: int, file: SourceFile, options: ReadJsonLines) -> pl.DataFrame:
@@ -611,10 +627,8 @@ def run_scan(scan: Scan, files: Sequence[SourceFile], progress: Progress = SILEN
     """The scan's rows; ``progress`` hears of each file read where files are read one by one.
 
     ``speculate``: readers that can may give a pending result (ScanResult.pending).
+    A select_partitions picking ranges of large delimited files is read by parts.scan_table.
     """
-    from tablekit.engine import parts  # built on this module
-    if parts.cuts_files(scan, files):  # select_partitions picks ranges of large delimited files
-        return ScanResult(parts.scan_selected_ranges(scan, files))
     if speculate and type(scan.read) in SPECULATIVE_READERS:
         return SPECULATIVE_READERS[type(scan.read)](scan, files, progress, speculate=True)
     return READERS[type(scan.read)](scan, files, progress)

@@ -19,7 +19,7 @@ import polars as pl
 import pyarrow as pa
 
 from tablekit.engine import sample
-from tablekit.engine.execute import STEPS
+from tablekit.engine.steps import STEPS
 from tablekit.engine.scan import PARTITION, scan_inputs
 from tablekit.engine.stream_scan import open_scan
 from tablekit.plan.nodes import PhysicalPlan, Sample, Skip, Take, TakeRandomSample
@@ -94,12 +94,14 @@ class Stream:
     frames: Iterator[pl.DataFrame]
 
 
-def open_stream(plan: PhysicalPlan, progress: Progress = SILENT, exact_schema: bool = True) -> Stream:
+def open_stream(plan: PhysicalPlan, progress: Progress = SILENT, exact_schema: bool = True,
+                keep_tags: bool = False) -> Stream:
     """Lists the files and reads what fixes the schema; the rows are read as ``frames`` is consumed.
 
     Errors the steps raise on any data (unknown columns, bad filters) are
     raised here, before the first row; ``exact_schema=False`` settles for the
     first block of each JSON-lines file (see ``engine.stream_scan``).
+    ``keep_tags``: the frames keep the rows' partition tags (get_partition_count after a take).
     """
     files = scan_inputs(plan)
     scanned = open_scan(plan.scan, files, progress, exact_schema)
@@ -117,7 +119,8 @@ def open_stream(plan: PhysicalPlan, progress: Progress = SILENT, exact_schema: b
             for frame in scanned.chunks:
                 for run in runners:
                     frame = run(frame)
-                frame = _without_tags(frame)
+                if not keep_tags:
+                    frame = _without_tags(frame)
                 if frame.height:
                     rows += frame.height
                     progress.advance(rows=frame.height)
@@ -126,6 +129,7 @@ def open_stream(plan: PhysicalPlan, progress: Progress = SILENT, exact_schema: b
                     break  # no later row can pass that take: stop reading
             progress.finish(rows)
         finally:
+            scanned.chunks.close()  # the partitions still in flight stop, their threads end
             progress.close()
 
     return Stream(schema, scanned.schema, scanned.arrow_types, frames())
@@ -138,4 +142,5 @@ def _without_tags(frame: pl.DataFrame) -> pl.DataFrame:
 def plan_schema(plan: PhysicalPlan) -> Stream:
     """The plan's columns and types, reading only what fixes them (nothing is streamed)."""
     return open_stream(plan, exact_schema=False)
+
 

@@ -1,9 +1,13 @@
-"""Running a Scan chunk by chunk, with memory bounded by a chunk.
+"""Running a Scan partition by partition, with memory bounded by the partitions in flight.
 
-A chunk is a block of whole records of a delimited or JSON-lines file (see
-``engine.blocks``) or one parquet row group.  Every chunk comes out with the
-same columns and types: the *read schema*, which is what the whole read
-gives (as ``engine.scan`` would) and is known before the first chunk:
+A partition is a block of whole records of a delimited or JSON-lines file
+(see ``engine.blocks``) or one parquet row group.  Each format's reader lists
+them in table order as *chunks*: a frame, a lazy frame (parquet) or a
+function giving one (a delimited block's typing).  ``open_scan`` decodes the
+chunks on worker threads (``engine.parallel``), a bounded number ahead, and
+every chunk comes out with the same columns and types: the *read schema*,
+which is what the whole read gives (as ``engine.scan`` would) and is known
+before the first chunk:
 
 * delimited: the header(s) and the type inference sample (the first rows,
   exactly what decides the types of a whole read);
@@ -11,30 +15,36 @@ gives (as ``engine.scan`` would) and is known before the first chunk:
 * JSON lines: mltable types a file's column by its first value, so the types
   are only known after the file: with ``exact`` every file is parsed once
   block by block to learn them (and again when streamed); without it (for
-  ``schema()``) each file's first block stands for the file.
+  ``schema()`` and collecting reads) each file's first block stands for the
+  file, and a later block typed otherwise raises SchemaChanged.
 
-The scan's columns and predicate are applied to each chunk, its limit by
-counting rows, and reading stops once the limit is met.
+The scan's columns and predicate are applied to each chunk, its sample as
+the blocks arrive (before typing), its limit by counting rows, and reading
+stops once the limit is met.
 """
 from __future__ import annotations
 
+from contextlib import closing
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import polars as pl
 import pyarrow as pa
 
-from tablekit.engine import blocks, delimited, jsonl, parquet
+from tablekit.engine import blocks, delimited, jsonl, parquet, sample
+from tablekit.engine.parallel import ordered_map
+from tablekit.engine.parts import cuts_files, scan_table
 from tablekit.engine.scan import (PARTITION, block_ranges, compile_predicate, concat_frames, csv_projection,
-                                  files_frame, infer_from_heads, named_files, parquet_read, project, run_scan,
+                                  files_frame, heads_only, infer_from_heads, named_files, parquet_read, project,
                                   select_files, selected_partitions, tagged_json_frame, typed_file_frame,
                                   with_path)
-from tablekit.errors import ErrorCode, data_error
+from tablekit.errors import ErrorCode, UserErrorException
 from tablekit.plan.nodes import ListFiles, ReadDelimited, ReadJsonLines, ReadParquet, Scan
 from tablekit.progress import Progress
 from tablekit.sources import SourceFile
 
-Chunks = Callable[[], Iterator[pl.DataFrame]]  # eager frames or lazy (parquet) ones
+Chunks = Callable[[], Iterator[object]]  # frames, lazy frames (parquet), or functions giving a frame
 
 
 @dataclass
@@ -61,11 +71,28 @@ def conform(frame, schema: pl.Schema):
     return frame.select(columns)
 
 
-def _text_blocks(file: SourceFile, encoding: str, quoted_records: bool) -> Iterator[blocks.Block]:
-    if encoding == "utf16":  # two-byte units: a 0x0A byte is not a line break; read at once
-        yield blocks.Block(file.source.read_bytes(file.path), 0, 1)
-    else:
-        yield from blocks.line_blocks(file, quoted_records)
+class Draws:
+    """A pushed-down sample (seed, upper, lower) drawn on a text file's rows as its blocks arrive:
+    a row's draw depends on its file (the partition tag) and its position in the file."""
+
+    def __init__(self, drawn: Optional[Tuple[int, float, float]]):
+        self.drawn = drawn
+        self.rows_seen: Dict[int, int] = {}
+
+    def kept(self, frame: pl.DataFrame, index: int) -> pl.DataFrame:
+        if self.drawn is None or frame.height == 0:
+            return frame
+        seed, upper, lower = self.drawn
+        start = self.rows_seen.get(index, 0)
+        self.rows_seen[index] = start + frame.height
+        kept = frame.filter(pl.Series(sample.keep_mask(seed, [(index, frame.height)], upper, lower, [start])))
+        return compact(kept, frame.height)
+
+
+def compact(kept: pl.DataFrame, rows_before: int) -> pl.DataFrame:
+    """``kept``, a few rows picked out of a block's ``rows_before``, with its own copy of their strings
+    (parquet.compact_strings): else every block's text stays alive as long as its picked rows."""
+    return parquet.compact_strings(kept) if kept.height * 2 < rows_before else kept
 
 
 # -- delimited -------------------------------------------------------------------
@@ -82,28 +109,49 @@ def _delimited(scan: Scan, files: Sequence[SourceFile], progress: Progress, exac
                             for raw, frame in zip(heads, frames)]).schema
     named_columns = {name for frame in frames for name in frame.columns}
 
-    def chunks() -> Iterator[pl.DataFrame]:
-        naming = delimited.HeaderNaming(options.header)
+    def file_blocks():
+        """(position, file index, file, read of a block) in table order; a file without any block once,
+        with None."""
         for position, (index, file) in enumerate(chosen):
-            header_row = None
-            read_any = False
-            for block in _text_blocks(file, options.encoding, options.support_multi_line):
-                raw = delimited.read_block(block.data, file, index, options, positions).frame
-                if projection:
-                    if block.is_first and naming.has_header(position):
-                        raw = raw.slice(1)
-                    frame = raw.rename({c: projection[c] for c in raw.columns})
-                else:
-                    if block.is_first:
-                        header_row, raw = delimited.split_header(raw, naming.has_header(position))
-                    frame = raw.rename(dict(zip(raw.columns, naming.names(header_row, raw.width))))
-                    _check_width(frame, named_columns, file, block)
-                read_any = True
-                progress.advance(nbytes=len(block.data))
-                yield typed_file_frame(frame, index, file, scan, kinds)
-            if not read_any:
+            read = None
+            for read in blocks.block_reads(file, options.encoding, options.support_multi_line):
+                yield position, index, file, read
+            if read is None:
+                yield position, index, file, None
+
+    def parse(item):  # on a worker thread: the block read, its fields as strings, its line breaks
+        position, index, file, read = item
+        if read is None:
+            return (position, index, file, None), None, 0
+        block = read()
+        lines = block.lines if block.lines is not None else blocks.count_line_breaks(block.data)
+        raw = delimited.read_block(block.data, file, index, options, positions, lines).frame
+        return (position, index, file, block), raw, lines
+
+    def chunks() -> Iterator[Callable[[], pl.DataFrame]]:
+        naming = delimited.HeaderNaming(options.header)
+        draws = Draws(scan.sample)  # drawn before typing: only the sampled rows are typed
+        header_row, line = None, 1
+        for (position, index, file, block), raw, lines in ordered_map(parse, file_blocks()):
+            if block is None:
                 naming.names(None, 0)  # an empty file still takes its turn in naming (see named_frames)
-            progress.advance(files=1)
+                progress.advance(files=1)
+                continue
+            if block.is_first:
+                line = 1
+            if projection:
+                if block.is_first and naming.has_header(position):
+                    raw = raw.slice(1)
+                frame = raw.rename({c: projection[c] for c in raw.columns})
+            else:
+                if block.is_first:
+                    header_row, raw = delimited.split_header(raw, naming.has_header(position))
+                frame = raw.rename(dict(zip(raw.columns, naming.names(header_row, raw.width))))
+                _check_width(frame, named_columns, file, line)
+            line += lines
+            progress.advance(nbytes=len(block.data), files=int(block.offset + len(block.data) >= file.size))
+            # typed on a worker thread (open_scan's finish)
+            yield partial(typed_file_frame, draws.kept(frame, index), index, file, scan, kinds)
 
     return schema, {}, chunks
 
@@ -125,13 +173,19 @@ def _delimited_heads(scan: Scan, chosen, positions) -> List[delimited.RawFile]:
     return heads
 
 
-def _check_width(frame: pl.DataFrame, columns: set, file: SourceFile, block: blocks.Block) -> None:
+class SchemaChanged(UserErrorException):
+    """Rows that need columns or types the stream fixed before reading them (records wider than
+    the first rows, a JSON-lines block widening a type).  A collecting read (to_pandas_dataframe...)
+    then reads the table whole instead."""
+
+
+def _check_width(frame: pl.DataFrame, columns: set, file: SourceFile, first_line: int) -> None:
     extra = [c for c in frame.columns if c not in columns]
     if extra:
-        raise data_error(ErrorCode.VALIDATION,
-                         f"'{file.display}' has records with more fields than its first rows (columns "
-                         f"{extra}, in the records from line {block.first_line} on). A stream fixes its "
-                         "columns before reading; read this table with to_pandas_dataframe() or to_arrow().")
+        raise SchemaChanged(f"'{file.display}' has records with more fields than its first rows (columns "
+                            f"{extra}, in the records from line {first_line} on). A stream fixes its columns "
+                            "before reading; read this table with to_pandas_dataframe() or to_arrow().",
+                            ErrorCode.VALIDATION)
 
 
 # -- parquet -----------------------------------------------------------------------
@@ -168,14 +222,17 @@ def _parquet(scan: Scan, files: Sequence[SourceFile], progress: Progress, exact:
 
 def _json_lines(scan: Scan, files: Sequence[SourceFile], progress: Progress, exact: bool):
     options: ReadJsonLines = scan.read
-    limit = scan.limit if scan.predicate is None else None  # as a whole read: only the lines of the rows taken
+    limit = scan.limit if heads_only(scan) else None  # as a whole read: only the lines of the rows taken
     file_types: Dict[int, Dict[str, pl.DataType]] = {}
     chosen: List[Tuple[int, SourceFile]] = []
     rows = 0
+    parsed: Dict[int, pl.DataFrame] = {}  # the first file's first block, parsed here and streamed later
     for index, file in select_files(files, scan.partitions):
         types = jsonl.FileTypes()
-        for block in _text_blocks(file, options.encoding, False):
+        for block in blocks.text_blocks(file, options.encoding):
             frame = jsonl.read_block(block, file, options, None if limit is None else limit - rows)
+            if not chosen and block.is_first:
+                parsed[index] = frame
             types.add(frame)
             rows += frame.height
             if not exact or (limit is not None and rows >= limit):
@@ -187,20 +244,49 @@ def _json_lines(scan: Scan, files: Sequence[SourceFile], progress: Progress, exa
     schema = concat_frames([tagged_json_frame(pl.DataFrame(schema=file_types[index]), index, file, options)
                             for index, file in chosen]).schema
 
-    def chunks() -> Iterator[pl.DataFrame]:
-        left = limit
+    def file_blocks():
         for index, file in chosen:
-            for block in _text_blocks(file, options.encoding, False):
-                frame = jsonl.conform_block(jsonl.read_block(block, file, options, left), file_types[index])
-                progress.advance(nbytes=len(block.data))
-                yield tagged_json_frame(frame, index, file, options)
-                if left is not None:
-                    left -= frame.height
-                    if left <= 0:
-                        return
-            progress.advance(files=1)
+            for block in blocks.text_blocks(file, options.encoding):  # lines counted: errors name them
+                yield index, file, block
+            yield index, file, None  # the file's end
+
+    def parse(item):  # on a worker thread, unless a limit needs the rows of the blocks before
+        index, file, block = item
+        if block is None:
+            return item, None
+        if block.is_first and index in parsed:
+            return item, parsed.pop(index)
+        return item, jsonl.read_block(block, file, options, left)
+
+    left = limit
+
+    def chunks() -> Iterator[pl.DataFrame]:
+        nonlocal left
+        draws = Draws(scan.sample)
+        types = jsonl.FileTypes()
+        for (index, file, block), frame in ordered_map(parse, file_blocks(), 1 if limit is not None else None):
+            if block is None:
+                types = jsonl.FileTypes()
+                progress.advance(files=1)
+                continue
+            types.add(frame)
+            if not exact and _widens(types.types, file_types[index]):
+                raise SchemaChanged(f"'{file.display}' has values from line {block.first_line} on that its "
+                                    "first block does not type.", ErrorCode.VALIDATION)
+            frame = jsonl.conform_block(frame, file_types[index])
+            progress.advance(nbytes=len(block.data))
+            yield tagged_json_frame(draws.kept(frame, index), index, file, options)
+            if left is not None:
+                left -= frame.height
+                if left <= 0:
+                    return
 
     return schema, {}, chunks
+
+
+def _widens(seen: Dict[str, pl.DataType], fixed: Dict[str, pl.DataType]) -> bool:
+    """Whether the types of the blocks read so far differ from those the stream fixed."""
+    return any(fixed.get(name) != dtype for name, dtype in seen.items())
 
 
 # -- from_paths ----------------------------------------------------------------------
@@ -212,14 +298,14 @@ def _files(scan: Scan, files: Sequence[SourceFile], progress: Progress, exact: b
 
 def _whole(scan: Scan, files, progress: Progress, exact: bool):
     """A read without a chunked reader here comes as one chunk: what the eager scan reads."""
-    whole = run_scan(replace(scan, columns=None, predicate=None, limit=None), files, progress)
+    whole = scan_table(replace(scan, columns=None, predicate=None, limit=None), files, progress)
     return whole.frame.schema, whole.arrow_types, lambda: iter([whole.frame])
 
 
 def _eager(scan: Scan, files, progress: Progress, exact: bool):
     """Partition columns (extract_columns_from_partition_format) come from the eager scan, as one
     chunk with everything the scan pushed down applied (files a filter rules out are not read)."""
-    scanned = run_scan(scan, files, progress)
+    scanned = scan_table(scan, files, progress)
     return scanned.frame.schema, scanned.arrow_types, lambda: iter([scanned.frame])
 
 
@@ -228,7 +314,6 @@ READERS = {ReadDelimited: _delimited, ReadParquet: _parquet, ReadJsonLines: _jso
 
 def open_scan(scan: Scan, files: Sequence[SourceFile], progress: Progress, exact: bool = True) -> ChunkedScan:
     """The scan's schema (reading only what fixes it) and its chunks (read as they are consumed)."""
-    from tablekit.engine.parts import cuts_files  # built on the eager scan
     blocks_picked = cuts_files(scan, files) or (isinstance(scan.read, ReadJsonLines)
                                                 and block_ranges(scan, files) is not None)
     reader = _eager if scan.partition_formats or blocks_picked else READERS.get(type(scan.read), _whole)
@@ -238,20 +323,24 @@ def open_scan(scan: Scan, files: Sequence[SourceFile], progress: Progress, exact
     if scan.predicate is not None:
         predicate = compile_predicate(scan.predicate, schema)  # compiled once; a bad filter fails here
 
+    def finish(chunk) -> pl.DataFrame:  # on a worker thread: a partition's decoding
+        frame = conform(chunk() if callable(chunk) else chunk, schema)
+        if predicate is None:
+            return frame.collect() if isinstance(frame, pl.LazyFrame) else frame
+        if isinstance(frame, pl.LazyFrame):  # parquet: polars filters while decoding
+            return frame.filter(predicate).collect()
+        return compact(frame.filter(predicate), frame.height)
+
     def run() -> Iterator[pl.DataFrame]:
         remaining = scan.limit
-        for chunk in chunks():
-            frame = conform(chunk, schema)
-            if predicate is not None:
-                frame = frame.filter(predicate)
-            if isinstance(frame, pl.LazyFrame):
-                frame = frame.collect()
-            if remaining is not None:
-                frame = frame.head(remaining)
-                remaining -= frame.height
-            if frame.height:
-                yield frame
-            if remaining == 0:
-                return
+        with closing(ordered_map(finish, chunks())) as frames:  # closed early: the reads in flight stop
+            for frame in frames:
+                if remaining is not None:
+                    frame = frame.head(remaining)
+                    remaining -= frame.height
+                if frame.height:
+                    yield frame
+                if remaining == 0:
+                    return
 
     return ChunkedScan(schema, arrow_types, run())

@@ -1,25 +1,30 @@
-"""Draw a parquet (or Delta) table's random sample while reading it.
+"""Draw a table's random sample while reading it.
 
-A sample's rows depend only on (seed, row group, position in the row group),
-all known from the files' footers, so a sample that comes first (after
-column selection or type conversion, which keep rows) is decided before any
-data is read: each file yields only its sampled rows, one file at a time,
-instead of the whole table being loaded and then thinned.
+A sample's rows depend only on (seed, partition, position in the partition),
+so a sample that comes first (after column selection or type conversion,
+which keep rows) can be drawn by the reader:
+
+* parquet and Delta: the draws are known from the footers' row counts before
+  any data is read, and each row group yields only its sampled rows;
+* delimited and JSON lines: each block's rows are drawn as soon as they are
+  split into fields, so only the sampled rows are typed and kept, and memory
+  holds the sample, not the table.
 """
 from __future__ import annotations
 
 from dataclasses import replace
 
-from tablekit.plan.nodes import (ConvertColumnTypes, DropColumns, KeepColumns, PhysicalPlan, ReadDeltaLake,
-                                 ReadParquet, Sample, TakeRandomSample)
+from tablekit.plan.nodes import (ConvertColumnTypes, DropColumns, KeepColumns, PhysicalPlan, ReadDelimited,
+                                 ReadDeltaLake, ReadJsonLines, ReadParquet, Sample, TakeRandomSample)
 
 ROW_PRESERVING = (KeepColumns, DropColumns, ConvertColumnTypes)
+SAMPLED_READS = (ReadParquet, ReadDeltaLake, ReadDelimited, ReadJsonLines)
 
 
 def push_sample(plan: PhysicalPlan) -> PhysicalPlan:
     scan = plan.scan
-    if not isinstance(scan.read, (ReadParquet, ReadDeltaLake)) or scan.sample or scan.predicate or scan.limit is not None \
-            or scan.partitions is not None:
+    if not isinstance(scan.read, SAMPLED_READS) or scan.sample or scan.predicate or scan.limit is not None \
+            or scan.partitions is not None or scan.block_partitions:
         return plan
     for position, step in enumerate(plan.steps):
         if isinstance(step, ROW_PRESERVING):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from tablekit.plan import yaml as plan_yaml
-from tablekit.plan.nodes import Plan, ReadDeltaLake
+from tablekit.plan.nodes import Plan, ReadDeltaLake, ReadParquet
 
 
 def _read_name(read) -> str:
@@ -46,7 +46,9 @@ def explain(plan: Plan, reads: Sequence[str] = ()) -> str:
         lines.append(f"  limit: first {scan.limit} rows")
     if scan.sample is not None:
         seed, upper, lower = scan.sample
-        lines.append(f"  sample: rows with draw in [{lower}, {upper}) for seed {seed}, chosen before reading")
+        when = "chosen before reading" if isinstance(scan.read, (ReadParquet, ReadDeltaLake)) else \
+            "drawn as each block is split into fields, before typing"
+        lines.append(f"  sample: rows with draw in [{lower}, {upper}) for seed {seed}, {when}")
     if scan.partitions is not None:
         lines.append(f"  partitions: {list(scan.partitions)}")
     for step in physical.steps:
