@@ -232,3 +232,48 @@ def test_ctrl_c_stops_a_read_and_reaches_the_caller(big_csv, tmp_path, how):
     word, at, decoding = out.split()
     assert word == "interrupted" and float(at) - sent < 1.0
     assert int(decoding) == 0  # the decoding threads are gone
+
+
+# -- engine.parallel ------------------------------------------------------------------
+
+def test_ordered_map_keeps_order_and_reads_ahead_a_bounded_number():
+    from tablekit.engine.parallel import ordered_map
+    pulled = []
+
+    def items():
+        for i in range(50):
+            pulled.append(i)
+            yield i
+
+    def decode(i):
+        time.sleep(0.001 * (i % 3))  # finish out of order
+        return i * i
+
+    results = ordered_map(decode, items(), workers=3)
+    assert next(results) == 0 and len(pulled) == 1  # a take of the first partition reads only it
+    assert next(results) == 1 and len(pulled) <= 3
+    rest = list(results)
+    assert rest == [i * i for i in range(2, 50)]
+
+
+def test_ordered_map_raises_the_first_error_in_order():
+    from tablekit.engine.parallel import ordered_map
+
+    def decode(i):
+        if i in (3, 5):
+            raise ValueError(i)
+        return i
+
+    got = []
+    with pytest.raises(ValueError, match="3"):
+        for value in ordered_map(decode, range(10), workers=2):
+            got.append(value)
+    assert got == [0, 1, 2]
+
+
+def test_threads_setting(monkeypatch):
+    from tablekit.engine import parallel
+    monkeypatch.setenv("TABLEKIT_THREADS", "1")
+    assert parallel.default_workers() == 1
+    monkeypatch.setenv("TABLEKIT_THREADS", "nonsense")
+    assert parallel.default_workers() >= 1

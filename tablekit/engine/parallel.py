@@ -24,8 +24,15 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
+THREADS_VARIABLE = "TABLEKIT_THREADS"
+
+
 def default_workers() -> int:
-    """One decoding thread per core (os.sched_getaffinity: the cores this process may use)."""
+    """One decoding thread per core (os.sched_getaffinity: the cores this process may use), or as
+    many as the environment variable TABLEKIT_THREADS says (1: decode on the caller's thread)."""
+    setting = os.environ.get(THREADS_VARIABLE, "").strip()
+    if setting.isdigit() and int(setting) > 0:
+        return int(setting)
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on every platform
@@ -39,7 +46,7 @@ def ordered_map(decode: Callable[[T], R], items: Iterable[T], workers: Optional[
     reads stay sequential, the decoding is parallel).  With one worker the
     items are decoded one by one on the caller's thread, as a plain loop would.
     """
-    workers = workers or int(os.environ.get("TKW", 0)) or default_workers()
+    workers = workers or default_workers()
     if workers == 1:
         for item in items:
             yield decode(item)
