@@ -120,8 +120,38 @@ def test_plans_that_stream(tmp_path):
     assert streamed(csv.convert_column_types({"x": mltable.DataType.to_float()}).filter("x > 1").take(5))
     assert not streamed(csv)  # a whole read: polars' multi-threaded reader
     assert not streamed(csv.filter("x > 1"))  # the filter is pushed into polars' streaming CSV read
-    assert not streamed(csv.skip(10).take(10))  # only the first lines are read anyway
+    assert not streamed(csv.take(10))  # only the first lines are read anyway
+    assert streamed(csv.skip(10).take(10))  # the skipped rows are dropped before typing
     assert not streamed(parquet.filter("x > 1").take(10))  # polars reads parquet row groups with the filter
+
+
+def test_a_leading_skip_moves_into_the_text_scan(tmp_path):
+    csv = mltable.from_delimited_files([{"file": str(tmp_path / "a.csv")}])
+    plan = optimize(csv.keep_columns(["x"]).skip(10).take(5)._plan)
+    assert plan.scan.offset == 10 and plan.scan.limit == 15
+    assert [type(s).__name__ for s in plan.steps] == ["KeepColumns", "Take"]
+    assert execute.streams(plan)
+    assert optimize(csv.filter("x > 1").skip(10)._plan).scan.offset == 0  # a filter first: the skip stays
+    parquet = mltable.from_parquet_files([{"file": str(tmp_path / "a.parquet")}])
+    assert optimize(parquet.skip(10)._plan).scan.offset == 0
+
+
+def test_skipped_rows_are_never_typed(big_csv, monkeypatch):
+    from tablekit.engine import stream_scan
+    monkeypatch.setattr(blocks, "BLOCK_BYTES", 256 * 1024)
+    typed = []
+    original = stream_scan.typed_file_frame
+
+    def counting(frame, *args):
+        typed.append(frame.height)
+        return original(frame, *args)
+
+    monkeypatch.setattr(stream_scan, "typed_file_frame", counting)
+    table = mltable.from_delimited_files([{"file": str(big_csv)}])
+    df = table.skip(300_000).take(10).to_pandas_dataframe()
+    assert df["id"].tolist() == list(range(300_000, 300_010))
+    assert sum(typed) < 50_000  # the rows of the block holding row 300,000 on, not the 300,000 before
+    assert table.skip(399_995).to_pandas_dataframe()["id"].tolist() == list(range(399_995, 400_000))
 
 
 def test_sample_is_drawn_in_the_text_scan(tmp_path):

@@ -45,13 +45,13 @@ class Result:
 
 def streams(plan: PhysicalPlan) -> bool:
     """Whether the plan runs streamed: a text table whose output is a fraction of its input that only
-    reading it through shows (a filter then a take, a sample), where a whole read would hold it all."""
+    reading it through shows (a filter then a take, a sample, a skip), where a whole read would hold it all."""
     scan = plan.scan
     if not isinstance(scan.read, STREAMED_READS):
         return False
     sampled = scan.sample is not None or any(isinstance(s, (Sample, TakeRandomSample)) for s in plan.steps)
     taken = scan.limit is not None or any(isinstance(s, Take) for s in plan.steps)
-    return sampled or (taken and not heads_only(scan))
+    return sampled or bool(scan.offset) or (taken and not heads_only(scan))
 
 
 def execute(plan: PhysicalPlan, progress: Progress = SILENT) -> Result:

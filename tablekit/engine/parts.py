@@ -108,6 +108,8 @@ def make_parts(plan: Plan) -> Parts:
         seed, upper, lower = scan.sample
         scan = replace(scan, sample=None, limit=None, tag_partitions=True)
         steps = (Sample(upper, lower, seed),) + steps
+    if scan.offset:  # a leading skip drawn while reading: parts count the rows of the parts before instead
+        scan, steps = replace(scan, offset=0), (Skip(scan.offset),) + steps
     physical = replace(physical, scan=scan, steps=steps)
     cut = isinstance(scan.read, PART_READS) and _part_readers_cover(scan)
     files = tuple(scan_inputs(physical)) if cut else ()  # listed as the engine lists them
@@ -211,8 +213,8 @@ def scan_table(scan: Scan, files: Sequence[SourceFile], progress: Progress = SIL
 
 
 def _unfinished(scan: Scan) -> Scan:
-    """The scan without its columns, predicate and limit: they are applied once the rows are conformed."""
-    return replace(scan, columns=None, predicate=None, limit=None)
+    """The scan without its columns, predicate, limit and offset: applied once the rows are conformed."""
+    return replace(scan, columns=None, predicate=None, limit=None, offset=0)
 
 
 def _whole(scan: Scan) -> Scan:

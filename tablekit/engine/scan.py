@@ -72,7 +72,7 @@ def _projected(schema: pl.Schema, scan: Scan) -> List[str]:
 
 
 def _finish(frame, scan: Scan, also_keep: Optional[pl.Expr] = None):
-    """Apply pushed-down columns, predicate and limit to a frame (eager or lazy) that has all columns;
+    """Apply pushed-down columns, predicate, limit and offset to a frame (eager or lazy) that has all columns;
     the predicate keeps the rows ``also_keep`` marks too."""
     schema = frame.collect_schema()  # once: for a lazy scan, each call resolves the files' schema again
     if scan.columns is not None:
@@ -85,6 +85,8 @@ def _finish(frame, scan: Scan, also_keep: Optional[pl.Expr] = None):
         frame = frame.filter(predicate if also_keep is None else predicate | also_keep)
     if scan.limit is not None:
         frame = frame.head(scan.limit)
+    if scan.offset:
+        frame = frame.slice(scan.offset)
     return frame
 
 

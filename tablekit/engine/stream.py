@@ -21,7 +21,7 @@ import pyarrow as pa
 from tablekit.engine import sample
 from tablekit.engine.steps import STEPS
 from tablekit.engine.scan import PARTITION, scan_inputs
-from tablekit.engine.stream_scan import open_scan
+from tablekit.engine.stream_scan import compact, open_scan
 from tablekit.plan.nodes import PhysicalPlan, Sample, Skip, Take, TakeRandomSample
 from tablekit.progress import SILENT, Progress
 
@@ -117,8 +117,10 @@ def open_stream(plan: PhysicalPlan, progress: Progress = SILENT, exact_schema: b
         progress.start(len(files), sum(f.size for f in files))
         try:
             for frame in scanned.chunks:
+                rows_read = frame.height
                 for run in runners:
                     frame = run(frame)
+                frame = compact(frame, rows_read)  # a few rows kept: their strings copied, the block freed
                 if not keep_tags:
                     frame = _without_tags(frame)
                 if frame.height:

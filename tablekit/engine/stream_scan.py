@@ -89,6 +89,20 @@ class Draws:
         return compact(kept, frame.height)
 
 
+class Offset:
+    """A pushed-down skip: drops the first ``count`` rows of the scan as they arrive, file after file."""
+
+    def __init__(self, count: int):
+        self.left = count
+
+    def dropped(self, frame: pl.DataFrame) -> pl.DataFrame:
+        if not self.left:
+            return frame
+        skipped = min(self.left, frame.height)
+        self.left -= skipped
+        return frame.slice(skipped)
+
+
 def compact(kept: pl.DataFrame, rows_before: int) -> pl.DataFrame:
     """``kept``, a few rows picked out of a block's ``rows_before``, with its own copy of their strings
     (parquet.compact_strings): else every block's text stays alive as long as its picked rows."""
@@ -131,6 +145,7 @@ def _delimited(scan: Scan, files: Sequence[SourceFile], progress: Progress, exac
     def chunks() -> Iterator[Callable[[], pl.DataFrame]]:
         naming = delimited.HeaderNaming(options.header)
         draws = Draws(scan.sample)  # drawn before typing: only the sampled rows are typed
+        offset = Offset(scan.offset)  # dropped before typing too
         header_row, line = None, 1
         for (position, index, file, block), raw, lines in ordered_map(parse, file_blocks()):
             if block is None:
@@ -151,7 +166,9 @@ def _delimited(scan: Scan, files: Sequence[SourceFile], progress: Progress, exac
             line += lines
             progress.advance(nbytes=len(block.data), files=int(block.offset + len(block.data) >= file.size))
             # typed on a worker thread (open_scan's finish)
-            yield partial(typed_file_frame, draws.kept(frame, index), index, file, scan, kinds)
+            frame = offset.dropped(draws.kept(frame, index))
+            if frame.height:
+                yield partial(typed_file_frame, frame, index, file, scan, kinds)
 
     return schema, {}, chunks
 
@@ -263,6 +280,7 @@ def _json_lines(scan: Scan, files: Sequence[SourceFile], progress: Progress, exa
     def chunks() -> Iterator[pl.DataFrame]:
         nonlocal left
         draws = Draws(scan.sample)
+        offset = Offset(scan.offset)
         types = jsonl.FileTypes()
         for (index, file, block), frame in ordered_map(parse, file_blocks(), 1 if limit is not None else None):
             if block is None:
@@ -275,11 +293,11 @@ def _json_lines(scan: Scan, files: Sequence[SourceFile], progress: Progress, exa
                                     "first block does not type.", ErrorCode.VALIDATION)
             frame = jsonl.conform_block(frame, file_types[index])
             progress.advance(nbytes=len(block.data))
-            yield tagged_json_frame(draws.kept(frame, index), index, file, options)
             if left is not None:
                 left -= frame.height
-                if left <= 0:
-                    return
+            yield tagged_json_frame(offset.dropped(draws.kept(frame, index)), index, file, options)
+            if left is not None and left <= 0:
+                return
 
     return schema, {}, chunks
 
@@ -331,10 +349,16 @@ def open_scan(scan: Scan, files: Sequence[SourceFile], progress: Progress, exact
             return frame.filter(predicate).collect()
         return compact(frame.filter(predicate), frame.height)
 
+    # the text readers drop the offset's rows as they read them; whole reads drop them too
+    offset = Offset(0 if reader in (_delimited, _json_lines, _eager, _whole) else scan.offset)
+
     def run() -> Iterator[pl.DataFrame]:
-        remaining = scan.limit
+        remaining = None if scan.limit is None else max(0, scan.limit - scan.offset)  # the limit counts the offset
+        if remaining == 0:
+            return
         with closing(ordered_map(finish, chunks())) as frames:  # closed early: the reads in flight stop
             for frame in frames:
+                frame = offset.dropped(frame)
                 if remaining is not None:
                     frame = frame.head(remaining)
                     remaining -= frame.height

@@ -11,6 +11,7 @@ from tablekit.optimizer.push_filter import push_filter
 from tablekit.optimizer.push_limit import push_limit
 from tablekit.optimizer.push_partitions import push_partitions
 from tablekit.optimizer.push_sample import push_sample
+from tablekit.optimizer.push_skip import push_skip
 from tablekit.optimizer.prune_columns import prune_columns
 from tablekit.optimizer.prune_partition_files import prune_partition_files
 from tablekit.optimizer.untag_partitions import untag_partitions
@@ -24,6 +25,7 @@ RULES = (
     prune_partition_files,
     push_sample,
     push_limit,
+    push_skip,
     prune_columns,
     untag_partitions,
 )

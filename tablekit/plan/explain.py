@@ -49,6 +49,8 @@ def explain(plan: Plan, reads: Sequence[str] = ()) -> str:
         when = "chosen before reading" if isinstance(scan.read, (ReadParquet, ReadDeltaLake)) else \
             "drawn as each block is split into fields, before typing"
         lines.append(f"  sample: rows with draw in [{lower}, {upper}) for seed {seed}, {when}")
+    if scan.offset:
+        lines.append(f"  offset: the first {scan.offset} rows are dropped as they are read, before typing")
     if scan.partitions is not None:
         lines.append(f"  partitions: {list(scan.partitions)}")
     for step in physical.steps:

@@ -236,7 +236,8 @@ class Scan:
     columns: files where it is not True are never opened, while the predicate
     itself still applies to every row.  block_partitions: a select_partitions
     that stays after a take or skip needs the blocks of large delimited files
-    (mltable's partitions), not just the files, in the rows' tags.
+    (mltable's partitions), not just the files, in the rows' tags.  offset: the first rows the
+    scan gives that are dropped (a leading skip); the limit counts them too.
     """
 
     read: Read
@@ -249,6 +250,7 @@ class Scan:
     sample: Optional[Tuple[int, float, float]] = None  # (seed, upper, lower): rows drawn while reading
     partition_formats: Tuple[ExtractPartitionFormat, ...] = ()
     file_filter: Optional[str] = None
+    offset: int = 0
 
 
 @dataclass(frozen=True)
