@@ -123,6 +123,9 @@ def test_plans_that_stream(tmp_path):
     assert not streamed(csv.take(10))  # only the first lines are read anyway
     assert streamed(csv.skip(10).take(10))  # the skipped rows are dropped before typing
     assert not streamed(parquet.filter("x > 1").take(10))  # polars reads parquet row groups with the filter
+    jsonl = mltable.from_json_lines_files([{"file": str(tmp_path / "a.jsonl")}])
+    assert streamed(jsonl.filter("x > 1").keep_columns(["x"]))  # JSON lines are not filtered while read whole
+    assert not streamed(jsonl)
 
 
 def test_a_leading_skip_moves_into_the_text_scan(tmp_path):

@@ -187,6 +187,9 @@ def test_whitespace_line_in_a_big_file(tmp_path, big):
 # -- speculation: to_pandas_dataframe converts while the raw-text checks run ------------
 
 def _spy_speculations(monkeypatch):
+    """The speculative whole-file reads made; plans that would stream (a filter) are read whole here."""
+    from tablekit.engine import execute
+    monkeypatch.setattr(execute, "streams", lambda plan: False)
     made = []
     original = jsonl.read_file_speculatively
 

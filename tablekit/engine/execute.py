@@ -23,7 +23,7 @@ from tablekit.engine.scan import FILE_TYPED_READS, ScanResult, concat_frames, he
 from tablekit.engine.steps import STEPS, hidden_columns, untyped_null_columns
 from tablekit.engine.stream import open_stream
 from tablekit.engine.stream_scan import SchemaChanged
-from tablekit.plan.nodes import PhysicalPlan, ReadDelimited, ReadJsonLines, Sample, Take, TakeRandomSample
+from tablekit.plan.nodes import Filter, PhysicalPlan, ReadDelimited, ReadJsonLines, Sample, Take, TakeRandomSample
 from tablekit.progress import SILENT, Progress
 from tablekit.sources.remote import native_reader_errors
 
@@ -45,13 +45,17 @@ class Result:
 
 def streams(plan: PhysicalPlan) -> bool:
     """Whether the plan runs streamed: a text table whose output is a fraction of its input that only
-    reading it through shows (a filter then a take, a sample, a skip), where a whole read would hold it all."""
+    reading it through shows (a filter then a take, a sample, a skip, a filter on JSON lines), where a whole
+    read would hold it all."""
     scan = plan.scan
     if not isinstance(scan.read, STREAMED_READS):
         return False
     sampled = scan.sample is not None or any(isinstance(s, (Sample, TakeRandomSample)) for s in plan.steps)
     taken = scan.limit is not None or any(isinstance(s, Take) for s in plan.steps)
-    return sampled or bool(scan.offset) or (taken and not heads_only(scan))
+    # polars filters a CSV file while reading it (bounded memory); JSON lines are read whole first
+    filtered_json = isinstance(scan.read, ReadJsonLines) and (
+        scan.predicate is not None or any(isinstance(s, Filter) for s in plan.steps))
+    return sampled or bool(scan.offset) or filtered_json or (taken and not heads_only(scan))
 
 
 def execute(plan: PhysicalPlan, progress: Progress = SILENT) -> Result:
