@@ -306,13 +306,19 @@ def child_main(engine: str, workload: str, rows: int) -> int:
 # parent
 # --------------------------------------------------------------------------
 def run_one(engine: str, workload: str, rows: int, timeout: float) -> dict:
+    return run_child(os.path.abspath(__file__), engine, [workload, "--rows", str(rows)],
+                     {"engine": engine, "workload": workload}, timeout)
+
+
+def run_child(script: str, engine: str, child_args: list, base: dict, timeout: float) -> dict:
+    """Run ``script --child ENGINE *child_args`` in a fresh process with the engine's interpreter and
+    give the JSON of its ``RESULT`` line (with the wall time), or a fail/timeout record built on ``base``."""
     py = ENGINE_PYTHON[engine]
-    cmd = [py, os.path.abspath(__file__), "--child", engine, workload, "--rows", str(rows)]
+    cmd = [py, script, "--child", engine, *child_args]
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)
     if engine == "tablekit":
         env["PYTHONPATH"] = REPO  # `import tablekit` from the working tree
-    base = {"engine": engine, "workload": workload}
     if not os.path.exists(py):
         return {**base, "status": "fail", "error": f"interpreter not found: {py}"}
     t0 = time.perf_counter()

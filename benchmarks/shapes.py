@@ -26,13 +26,12 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run import (DEFAULT_ROWS, ENGINE_PYTHON, HERE, REF_PY, REPO, RESULTS_DIR,  # noqa: E402
-                 SAMPLE_P, SAMPLE_SEED, _fmt_s, data_paths, ensure_data)
+from run import (DEFAULT_ROWS, REF_PY, REPO, RESULTS_DIR, SAMPLE_P, SAMPLE_SEED, _fmt_s,  # noqa: E402
+                 data_paths, ensure_data, run_child)
 
 ENGINES = ["tablekit", "mltable", "polars"]
 FORMATS = ["csv", "jsonl", "parquet"]
@@ -157,34 +156,9 @@ def child_main(engine: str, fmt: str, shape: str, rows: int) -> int:
 # parent
 # --------------------------------------------------------------------------
 def run_cell(engine: str, fmt: str, shape: str, rows: int, timeout: float) -> dict:
-    """One fresh child, handled like run.py's run_one (which only starts run.py)."""
-    cmd = [ENGINE_PYTHON[engine], os.path.abspath(__file__), "--child", engine, fmt, shape,
-           "--rows", str(rows)]
-    env = dict(os.environ)
-    env.pop("PYTHONPATH", None)
-    if engine == "tablekit":
-        env["PYTHONPATH"] = REPO  # `import tablekit` from the working tree
-    base = {"engine": engine, "format": fmt, "shape": shape}
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env=env, cwd=HERE, start_new_session=True)
-    try:
-        stdout, stderr = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(proc.pid, 9)  # the child's own process group only
-        except OSError:
-            proc.kill()
-        proc.communicate()
-        return {**base, "status": "timeout", "error": f"> {timeout:g}s",
-                "wall": time.perf_counter() - t0}
-    wall = time.perf_counter() - t0
-    for line in stdout.splitlines():
-        if line.startswith("RESULT "):
-            return {**json.loads(line[len("RESULT "):]), "wall": wall}
-    tail = (stderr or stdout or "").strip().splitlines()[-3:]
-    return {**base, "status": "fail", "wall": wall,
-            "error": f"exit {proc.returncode}: " + " | ".join(tail)[:500]}
+    """One fresh child (run.py's run_child)."""
+    return run_child(os.path.abspath(__file__), engine, [fmt, shape, "--rows", str(rows)],
+                     {"engine": engine, "format": fmt, "shape": shape}, timeout)
 
 
 def summarize(runs, engines, cells) -> dict:

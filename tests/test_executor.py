@@ -122,7 +122,10 @@ def test_plans_that_stream(tmp_path):
     assert not streamed(csv.filter("x > 1"))  # the filter is pushed into polars' streaming CSV read
     assert not streamed(csv.take(10))  # only the first lines are read anyway
     assert streamed(csv.skip(10).take(10))  # the skipped rows are dropped before typing
-    assert not streamed(parquet.filter("x > 1").take(10))  # polars reads parquet row groups with the filter
+    assert streamed(parquet.drop_columns(["y"]).filter("x > 1").take(10))  # row groups until the take has its rows
+    assert not streamed(parquet.filter("x > 1"))  # polars reads parquet row groups with the filter
+    assert not streamed(parquet.take_random_sample(0.1, seed=1))  # drawn from the footers, row group by row group
+    assert not streamed(parquet.take(10))
     jsonl = mltable.from_json_lines_files([{"file": str(tmp_path / "a.jsonl")}])
     assert streamed(jsonl.filter("x > 1").keep_columns(["x"]))  # JSON lines are not filtered while read whole
     assert not streamed(jsonl)

@@ -6,7 +6,7 @@ Two strategies give the same rows (every recorded mltable case checks both):
   groups) are decoded in parallel and run through the steps one by one, and
   reading stops once a take has its rows.  Memory holds the output and the
   partitions in flight.  Used where a read would otherwise load the whole
-  input to keep a few rows: a text table filtered then taken, or sampled.
+  input to keep a few rows (``streams``): a filter then a take, a sample, a skip.
 * whole (engine.scan): each file read at once by the format's fastest reader
   (polars' multi-threaded CSV and parquet readers with the filter and columns
   pushed in, JSON lines checked while pandas converts), then the steps.
@@ -23,12 +23,12 @@ from tablekit.engine.scan import FILE_TYPED_READS, ScanResult, concat_frames, he
 from tablekit.engine.steps import STEPS, hidden_columns, untyped_null_columns
 from tablekit.engine.stream import open_stream
 from tablekit.engine.stream_scan import SchemaChanged
-from tablekit.plan.nodes import Filter, PhysicalPlan, ReadDelimited, ReadJsonLines, Sample, Take, TakeRandomSample
+from tablekit.plan.nodes import (Filter, PhysicalPlan, ReadDelimited, ReadJsonLines, ReadParquet, Sample, Skip, Take,
+                                 TakeRandomSample)
 from tablekit.progress import SILENT, Progress
 from tablekit.sources.remote import native_reader_errors
 
 T = TypeVar("T")
-STREAMED_READS = (ReadDelimited, ReadJsonLines)
 
 
 @dataclass
@@ -44,18 +44,26 @@ class Result:
 
 
 def streams(plan: PhysicalPlan) -> bool:
-    """Whether the plan runs streamed: a text table whose output is a fraction of its input that only
-    reading it through shows (a filter then a take, a sample, a skip, a filter on JSON lines), where a whole
-    read would hold it all."""
+    """Whether the plan runs streamed: its output is a fraction of its input that only reading it
+    through shows, where a whole read would hold it all.
+
+    Text tables: a filter then a take, a sample, a skip, or a filter on JSON lines (polars filters
+    a CSV file while reading it whole, in bounded memory; JSON lines are read whole first).
+    Parquet: a take, skip or sample left among the steps (polars reads parquet with the filter,
+    columns, limit and a pushed-down sample already inside its reader).
+    """
     scan = plan.scan
-    if not isinstance(scan.read, STREAMED_READS):
+    row_steps = [s for s in plan.steps if isinstance(s, (Take, Skip, Sample, TakeRandomSample))]
+    if isinstance(scan.read, ReadParquet):
+        return bool(row_steps) and not (heads_only(scan) and all(isinstance(s, Take) for s in row_steps))
+    if not isinstance(scan.read, (ReadDelimited, ReadJsonLines)):
         return False
-    sampled = scan.sample is not None or any(isinstance(s, (Sample, TakeRandomSample)) for s in plan.steps)
-    taken = scan.limit is not None or any(isinstance(s, Take) for s in plan.steps)
-    # polars filters a CSV file while reading it (bounded memory); JSON lines are read whole first
+    sampled = scan.sample is not None or any(isinstance(s, (Sample, TakeRandomSample)) for s in row_steps)
+    taken = scan.limit is not None or any(isinstance(s, Take) for s in row_steps)
+    skipped = bool(scan.offset) or any(isinstance(s, Skip) for s in row_steps)
     filtered_json = isinstance(scan.read, ReadJsonLines) and (
         scan.predicate is not None or any(isinstance(s, Filter) for s in plan.steps))
-    return sampled or bool(scan.offset) or filtered_json or (taken and not heads_only(scan))
+    return sampled or skipped or filtered_json or (taken and not heads_only(scan))
 
 
 def execute(plan: PhysicalPlan, progress: Progress = SILENT) -> Result:
