@@ -27,7 +27,6 @@ class Block:
     data: bytes
     offset: int       # where the block starts in the file
     first_line: int   # 1-based number of its first line
-    lines: Optional[int] = None  # line breaks in ``data``, when counted already
 
     @property
     def is_first(self) -> bool:
@@ -51,13 +50,12 @@ def _record_end(buffer: bytes, quoted_records: bool) -> Optional[int]:
 
 def text_blocks(file: SourceFile, encoding: str, quoted_records: bool = False,
                 block_bytes: Optional[int] = None) -> Iterator[Block]:
-    """A text file as blocks of whole records, in file order, each with its line breaks counted."""
+    """A text file as blocks of whole records, in file order, each with the number of its first line."""
     line = 1
     for read in block_reads(file, encoding, quoted_records, block_bytes):
         block = read()
-        lines = block.lines if block.lines is not None else block.data.count(b"\n")
-        yield Block(block.data, block.offset, line, lines)
-        line += lines
+        yield Block(block.data, block.offset, line)
+        line += block.data.count(b"\n")
 
 
 def block_reads(file: SourceFile, encoding: str, quoted_records: bool = False,
@@ -76,7 +74,7 @@ def block_reads(file: SourceFile, encoding: str, quoted_records: bool = False,
         for block in line_blocks(file, True, block_bytes):
             yield lambda block=block: block
     else:
-        for start, end in iter_cut_ranges(file, block_bytes or BLOCK_BYTES):
+        for start, end in cut_ranges(file, block_bytes or BLOCK_BYTES):
             if start < end:  # empty when a record is longer than a block
                 yield partial(_read_range, file, start, end)
 
@@ -130,17 +128,13 @@ def partition_ranges(read, file: SourceFile) -> List[Optional[Tuple[int, int]]]:
     """
     if getattr(read, "support_multi_line", False) or read.encoding == "utf16" or file.size <= read.partition_size:
         return [None]
-    return cut_ranges(file, read.partition_size)
+    return list(cut_ranges(file, read.partition_size))
 
 
-def cut_ranges(file: SourceFile, size: int) -> List[Tuple[int, int]]:
+def cut_ranges(file: SourceFile, size: int) -> Iterator[Tuple[int, int]]:
     """``file`` cut into ceil(file.size / size) ranges, each ending at the first line break at or
-    after its nominal end (the last at the file's end); a range may be empty."""
-    return list(iter_cut_ranges(file, size))
-
-
-def iter_cut_ranges(file: SourceFile, size: int) -> Iterator[Tuple[int, int]]:
-    """cut_ranges, each found when it is asked for (a stream that stops early looks no further)."""
+    after its nominal end (the last at the file's end); a range may be empty.  Each is found
+    when it is asked for: a stream that stops early looks no further."""
     start = 0
     for nominal in range(size, file.size, size):
         end = max(start, _line_end(file, nominal))

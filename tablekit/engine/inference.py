@@ -121,7 +121,6 @@ def fast_cast(name: str, kind) -> pl.Expr:
 
 def exact_cast(name: str, kind) -> pl.Expr:
     """Expression turning the string column ``name`` into ``kind`` with mltable's rules."""
-
     col = pl.col(name)
     if kind == BOOL:
         out = convert.to_bool(col, pl.String, {})

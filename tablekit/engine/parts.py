@@ -35,9 +35,10 @@ import polars as pl
 
 from tablekit.engine import delimited, jsonl, parquet, sample
 from tablekit.engine.steps import STEPS, apply_drop, apply_keep, apply_take, untyped_null_columns
-from tablekit.engine.scan import (FILE_TYPED_READS, PARTITION, ScanResult, _finish, block_ranges, concat_frames, csv_projection, infer_from_heads,
-                                  named_files, parquet_read, run_scan, scan_inputs, selected_partitions,
-                                  TextPartition, tagged_json_frame, text_partitions, typed_file_frame, with_path)
+from tablekit.engine.scan import (FILE_TYPED_READS, PARTITION, ScanResult, _finish, block_ranges, concat_frames,
+                                  csv_projection, infer_from_heads, named_files, parquet_read, run_scan, scan_inputs,
+                                  selected_partitions, TextPartition, tagged_json_frame, text_partitions,
+                                  typed_file_frame, with_path)
 from tablekit.errors import ErrorCode, data_error
 from tablekit.optimizer import optimize
 from tablekit.plan.nodes import (DropColumns, KeepColumns, PhysicalPlan, Plan, ReadDelimited, ReadJsonLines,

@@ -3,7 +3,7 @@
 The scan runs chunk by chunk (``engine.stream_scan``); each chunk then goes
 through the steps in order.  Row-local steps (filter, keep/drop_columns,
 convert_column_types, select_partitions) are the eager engine's own
-functions, applied to the chunk.  Steps that depend on rows before the
+functions (engine.steps), applied to the chunk.  Steps that depend on rows before the
 chunk carry counters: take counts the rows still wanted (and ends the
 stream when it has them, so nothing more is read), skip the rows still to
 drop, and sampling each partition's rows seen so far (a row's draw depends
@@ -21,7 +21,7 @@ import pyarrow as pa
 from tablekit.engine import sample
 from tablekit.engine.steps import STEPS
 from tablekit.engine.scan import PARTITION, scan_inputs
-from tablekit.engine.stream_scan import compact, open_scan
+from tablekit.engine.stream_scan import Draws, Offset, compact, open_scan
 from tablekit.plan.nodes import PhysicalPlan, Sample, Skip, Take, TakeRandomSample
 from tablekit.progress import SILENT, Progress
 
@@ -40,33 +40,11 @@ class _Take:
         return self.left == 0
 
 
-class _Skip:
-    def __init__(self, step: Skip):
-        self.left = step.count
-
-    def __call__(self, frame: pl.DataFrame) -> pl.DataFrame:
-        skipped = min(self.left, frame.height)
-        self.left -= skipped
-        return frame.slice(skipped)
-
-
-class _Sample:
-    """take_random_sample and random_split: draws by (seed, partition, position in the partition)."""
-
-    def __init__(self, step):
-        lower = step.lower_bound if isinstance(step, Sample) else 0.0
-        self.seed, self.upper, self.lower = step.seed, step.probability, lower
-        self.seen: Dict[int, int] = {}  # rows of each partition that reached this step so far
-
-    def __call__(self, frame: pl.DataFrame) -> pl.DataFrame:
-        if frame.height == 0:
-            return frame
-        runs = sample.runs_of(frame.get_column(PARTITION).to_numpy())
-        starts = []
-        for partition, count in runs:
-            starts.append(self.seen.get(partition, 0))
-            self.seen[partition] = starts[-1] + count
-        return frame.filter(pl.Series(sample.keep_mask(self.seed, runs, self.upper, self.lower, starts)))
+def _sampler(step) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    """take_random_sample and random_split: draws by (seed, partition tag, position in the partition)."""
+    lower = step.lower_bound if isinstance(step, Sample) else 0.0
+    draws = Draws((step.seed, step.probability, lower))
+    return lambda frame: draws.kept_runs(frame, sample.runs_of(frame.get_column(PARTITION).to_numpy()))
 
 
 def _row_local(step) -> Callable[[pl.DataFrame], pl.DataFrame]:
@@ -78,9 +56,9 @@ def _runner(step):
     if isinstance(step, Take):
         return _Take(step)
     if isinstance(step, Skip):
-        return _Skip(step)
+        return Offset(step.count).dropped
     if isinstance(step, (TakeRandomSample, Sample)):
-        return _Sample(step)
+        return _sampler(step)
     return _row_local(step)
 
 
@@ -144,5 +122,3 @@ def _without_tags(frame: pl.DataFrame) -> pl.DataFrame:
 def plan_schema(plan: PhysicalPlan) -> Stream:
     """The plan's columns and types, reading only what fixes them (nothing is streamed)."""
     return open_stream(plan, exact_schema=False)
-
-

@@ -44,9 +44,6 @@ from tablekit.plan.nodes import ListFiles, ReadDelimited, ReadJsonLines, ReadPar
 from tablekit.progress import Progress
 from tablekit.sources import SourceFile
 
-Chunks = Callable[[], Iterator[object]]  # frames, lazy frames (parquet), or functions giving a frame
-
-
 @dataclass
 class ChunkedScan:
     schema: pl.Schema                      # every chunk's columns and types (with PARTITION if tagged)
@@ -72,21 +69,28 @@ def conform(frame, schema: pl.Schema):
 
 
 class Draws:
-    """A pushed-down sample (seed, upper, lower) drawn on a text file's rows as its blocks arrive:
-    a row's draw depends on its file (the partition tag) and its position in the file."""
+    """A sample (seed, upper, lower) drawn on rows as they arrive, partition after partition: a row's
+    draw depends on its partition and its position among that partition's rows seen so far."""
 
     def __init__(self, drawn: Optional[Tuple[int, float, float]]):
         self.drawn = drawn
         self.rows_seen: Dict[int, int] = {}
 
     def kept(self, frame: pl.DataFrame, index: int) -> pl.DataFrame:
+        """The sampled rows of a text file's block (file ``index``, the partition), their strings
+        copied out of the block (drawn before typing: see compact)."""
+        return compact(self.kept_runs(frame, [(index, frame.height)]), frame.height)
+
+    def kept_runs(self, frame: pl.DataFrame, runs) -> pl.DataFrame:
+        """The sampled rows of a frame whose rows are ``runs``: (partition, row count) in row order."""
         if self.drawn is None or frame.height == 0:
             return frame
         seed, upper, lower = self.drawn
-        start = self.rows_seen.get(index, 0)
-        self.rows_seen[index] = start + frame.height
-        kept = frame.filter(pl.Series(sample.keep_mask(seed, [(index, frame.height)], upper, lower, [start])))
-        return compact(kept, frame.height)
+        starts = []
+        for partition, count in runs:
+            starts.append(self.rows_seen.get(partition, 0))
+            self.rows_seen[partition] = starts[-1] + count
+        return frame.filter(pl.Series(sample.keep_mask(seed, runs, upper, lower, starts)))
 
 
 class Offset:
@@ -138,7 +142,7 @@ def _delimited(scan: Scan, files: Sequence[SourceFile], progress: Progress, exac
         if read is None:
             return (position, index, file, None), None, 0
         block = read()
-        lines = block.lines if block.lines is not None else blocks.count_line_breaks(block.data)
+        lines = blocks.count_line_breaks(block.data)
         raw = delimited.read_block(block.data, file, index, options, positions, lines).frame
         return (position, index, file, block), raw, lines
 

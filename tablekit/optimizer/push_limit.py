@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tablekit.plan.nodes import ConvertColumnTypes, DropColumns, KeepColumns, PhysicalPlan, Skip, Take
-
-ROW_PRESERVING = (KeepColumns, DropColumns, ConvertColumnTypes)
+from tablekit.plan.nodes import ROW_PRESERVING, PhysicalPlan, Skip, Take
 
 
 def rows_needed(steps) -> int | None:

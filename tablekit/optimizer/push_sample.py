@@ -14,10 +14,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tablekit.plan.nodes import (ConvertColumnTypes, DropColumns, KeepColumns, PhysicalPlan, ReadDelimited,
-                                 ReadDeltaLake, ReadJsonLines, ReadParquet, Sample, TakeRandomSample)
-
-ROW_PRESERVING = (KeepColumns, DropColumns, ConvertColumnTypes)
+from tablekit.plan.nodes import (PhysicalPlan, ReadDelimited, ReadDeltaLake, ReadJsonLines, ReadParquet, Sample,
+                                 TakeRandomSample, first_row_step)
 SAMPLED_READS = (ReadParquet, ReadDeltaLake, ReadDelimited, ReadJsonLines)
 
 
@@ -26,15 +24,13 @@ def push_sample(plan: PhysicalPlan) -> PhysicalPlan:
     if not isinstance(scan.read, SAMPLED_READS) or scan.sample or scan.predicate or scan.limit is not None \
             or scan.partitions is not None or scan.block_partitions:
         return plan
-    for position, step in enumerate(plan.steps):
-        if isinstance(step, ROW_PRESERVING):
-            continue
-        if isinstance(step, TakeRandomSample):
-            drawn = (step.seed, step.probability, 0.0)
-        elif isinstance(step, Sample):
-            drawn = (step.seed, step.probability, step.lower_bound)
-        else:
-            return plan
-        steps = plan.steps[:position] + plan.steps[position + 1:]
-        return replace(plan, scan=replace(scan, sample=drawn), steps=steps)
-    return plan
+    position = first_row_step(plan.steps)
+    step = None if position is None else plan.steps[position]
+    if isinstance(step, TakeRandomSample):
+        drawn = (step.seed, step.probability, 0.0)
+    elif isinstance(step, Sample):
+        drawn = (step.seed, step.probability, step.lower_bound)
+    else:
+        return plan
+    steps = plan.steps[:position] + plan.steps[position + 1:]
+    return replace(plan, scan=replace(scan, sample=drawn), steps=steps)

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tablekit.plan.nodes import ConvertColumnTypes, DropColumns, KeepColumns, PhysicalPlan, ReadDelimited, \
-    ReadJsonLines, Skip
-
-ROW_PRESERVING = (KeepColumns, DropColumns, ConvertColumnTypes)
+from tablekit.plan.nodes import PhysicalPlan, ReadDelimited, ReadJsonLines, Skip, first_row_step
 
 
 def push_skip(plan: PhysicalPlan) -> PhysicalPlan:
@@ -21,11 +18,9 @@ def push_skip(plan: PhysicalPlan) -> PhysicalPlan:
     if not isinstance(scan.read, (ReadDelimited, ReadJsonLines)) or scan.predicate or scan.sample \
             or scan.partitions is not None or scan.block_partitions or scan.partition_formats or scan.offset:
         return plan
-    for position, step in enumerate(plan.steps):
-        if isinstance(step, ROW_PRESERVING):
-            continue
-        if isinstance(step, Skip) and step.count > 0:
-            steps = plan.steps[:position] + plan.steps[position + 1:]
-            return replace(plan, scan=replace(scan, offset=step.count), steps=steps)
+    position = first_row_step(plan.steps)
+    step = None if position is None else plan.steps[position]
+    if not isinstance(step, Skip) or step.count <= 0:
         return plan
-    return plan
+    steps = plan.steps[:position] + plan.steps[position + 1:]
+    return replace(plan, scan=replace(scan, offset=step.count), steps=steps)

@@ -189,6 +189,14 @@ class SelectPartitions:
 Step = Union[Read, ExtractPartitionFormat, Filter, KeepColumns, DropColumns, Take, Skip, TakeRandomSample,
              Sample, ConvertColumnTypes, SelectPartitions]
 
+# steps that keep every row, in order: a row-dependent step after them sees the scan's rows
+ROW_PRESERVING = (KeepColumns, DropColumns, ConvertColumnTypes)
+
+
+def first_row_step(steps: Tuple[Step, ...]) -> Optional[int]:
+    """The position of the first step that is not ROW_PRESERVING (None if every step is)."""
+    return next((position for position, step in enumerate(steps) if not isinstance(step, ROW_PRESERVING)), None)
+
 
 @dataclass(frozen=True)
 class Plan:
