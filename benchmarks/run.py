@@ -553,22 +553,28 @@ def main(argv=None) -> int:
         ok = check_shapes(summ, engines, workloads)
 
     if not a.no_save:
-        os.makedirs(RESULTS_DIR, exist_ok=True)
-        stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(t_start))
-        path = os.path.join(RESULTS_DIR, f"{stamp}{'-check' if a.check else ''}.json")
-        doc = {
-            "started": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(t_start)),
+        save_results("{stamp}" + ("-check" if a.check else ""), t_start, {
             "rows": a.rows, "rounds": a.rounds, "timeout": a.timeout,
             "engines": engines, "workloads": {w: WORKLOADS[w] for w in workloads},
-            "host": {"cpus": os.cpu_count(), "platform": sys.platform},
             "summary": [{"workload": w, "engine": e, **s} for (w, e), s in summ.items()],
             "runs": results,
             "notes": {f"{e}/{w}": n for (e, w), n in NOTES.items()},
-        }
-        with open(path, "w") as f:
-            json.dump(doc, f, indent=1)
-        print(f"\nresults written to {os.path.relpath(path, REPO)}")
+        })
     return 0 if ok else 1
+
+
+def save_results(name: str, t_start: float, doc: dict) -> str:
+    """Write a run's results as RESULTS_DIR/<name>.json (``{stamp}`` in the name: the start time), with
+    when it started and on what host; give the path."""
+    os.makedirs(RESULTS_DIR, exist_ok=True)
+    path = os.path.join(RESULTS_DIR, name.format(stamp=time.strftime("%Y%m%d-%H%M%S", time.localtime(t_start)))
+                        + ".json")
+    doc = {"started": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(t_start)), **doc,
+           "host": {"cpus": os.cpu_count(), "platform": sys.platform}}
+    with open(path, "w") as f:
+        json.dump(doc, f, indent=1)
+    print(f"\nresults written to {os.path.relpath(path, REPO)}")
+    return path
 
 
 if __name__ == "__main__":

@@ -30,8 +30,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run import (DEFAULT_ROWS, REF_PY, REPO, RESULTS_DIR, SAMPLE_P, SAMPLE_SEED, _fmt_s,  # noqa: E402
-                 data_paths, ensure_data, run_child)
+from run import (DEFAULT_ROWS, REF_PY, SAMPLE_P, SAMPLE_SEED, _fmt_s, data_paths, ensure_data,  # noqa: E402
+                 run_child, save_results)
 
 ENGINES = ["tablekit", "mltable", "polars"]
 FORMATS = ["csv", "jsonl", "parquet"]
@@ -280,18 +280,11 @@ def main(argv=None) -> int:
     summ = summarize(runs, engines, cells)
     print_table(summ, engines, cells, a.rows)
     if not a.no_save:
-        os.makedirs(RESULTS_DIR, exist_ok=True)
-        stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(t_start))
-        path = os.path.join(RESULTS_DIR, f"shapes-{stamp}.json")
-        doc = {"started": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(t_start)),
-               "rows": a.rows, "rounds": a.rounds, "timeout": a.timeout,
-               "engines": engines, "cells": cells, "shapes": {s: SHAPES[s] for s in shapes},
-               "host": {"cpus": os.cpu_count(), "platform": sys.platform},
-               "summary": [{"format": f, "shape": s, "engine": e, **v} for (f, s, e), v in summ.items()],
-               "runs": runs}
-        with open(path, "w") as f:
-            json.dump(doc, f, indent=1)
-        print(f"\nresults written to {os.path.relpath(path, REPO)}")
+        save_results("shapes-{stamp}", t_start, {
+            "rows": a.rows, "rounds": a.rounds, "timeout": a.timeout,
+            "engines": engines, "cells": cells, "shapes": {s: SHAPES[s] for s in shapes},
+            "summary": [{"format": f, "shape": s, "engine": e, **v} for (f, s, e), v in summ.items()],
+            "runs": runs})
     return 0
 
 
