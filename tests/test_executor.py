@@ -143,16 +143,16 @@ def test_a_leading_skip_moves_into_the_text_scan(tmp_path):
 
 
 def test_skipped_rows_are_never_typed(big_csv, monkeypatch):
-    from tablekit.engine import stream_scan
+    from tablekit.engine.formats import delimited_reader
     monkeypatch.setattr(blocks, "BLOCK_BYTES", 256 * 1024)
     typed = []
-    original = stream_scan.typed_file_frame
+    original = delimited_reader.typed_file_frame
 
     def counting(frame, *args):
         typed.append(frame.height)
         return original(frame, *args)
 
-    monkeypatch.setattr(stream_scan, "typed_file_frame", counting)
+    monkeypatch.setattr(delimited_reader, "typed_file_frame", counting)
     table = mltable.from_delimited_files([{"file": str(big_csv)}])
     df = table.skip(300_000).take(10).to_pandas_dataframe()
     assert df["id"].tolist() == list(range(300_000, 300_010))

@@ -11,8 +11,9 @@ from typing import List, Sequence
 from tablekit.engine import blocks, parquet
 from tablekit.engine.execute import streams
 from tablekit.engine.parallel import default_workers
-from tablekit.engine.scan import (FILE_TYPED_READS, block_ranges, files_to_open, scan_inputs, select_files,
-                                  selected_partitions, text_partitions)
+from tablekit.engine.formats import files_to_open, keeps_file_types, scan_inputs
+from tablekit.engine.formats.base import block_ranges, text_partitions
+from tablekit.engine.frames import select_files, selected_partitions
 from tablekit.errors import MLTableError
 from tablekit.plan.nodes import ListFiles, PhysicalPlan, ReadDelimited, ReadJsonLines, Scan
 from tablekit.sources import SourceFile
@@ -103,7 +104,7 @@ def _what_is_read(plan: PhysicalPlan) -> List[str]:
             files = [files[i] for i in opened]
         if isinstance(scan.read, ListFiles):
             return pruning + [f"  reads: nothing; lists {len(files)} files"]
-        if isinstance(scan.read, FILE_TYPED_READS):
+        if keeps_file_types(scan.read):
             return pruning + _parquet_lines(scan, files)
         ranges = block_ranges(scan, files) if isinstance(scan.read, (ReadDelimited, ReadJsonLines)) else None
         if ranges is not None:

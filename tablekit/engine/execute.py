@@ -7,7 +7,7 @@ Two strategies give the same rows (every recorded mltable case checks both):
   reading stops once a take has its rows.  Memory holds the output and the
   partitions in flight.  Used where a read would otherwise load the whole
   input to keep a few rows (``streams``): a filter then a take, a sample, a skip.
-* whole (engine.scan): each file read at once by the format's fastest reader
+* whole (engine.formats.read_whole): each file read at once by the format's fastest reader
   (polars' multi-threaded CSV and parquet readers with the filter and columns
   pushed in, JSON lines checked while pandas converts), then the steps.
 """
@@ -18,11 +18,10 @@ from typing import Callable, TypeVar
 
 import polars as pl
 
-from tablekit.engine.parts import scan_table
-from tablekit.engine.scan import FILE_TYPED_READS, ScanResult, concat_frames, heads_only, scan_inputs
+from tablekit.engine.formats import keeps_file_types, read_whole, scan_inputs
+from tablekit.engine.frames import SchemaChanged, ScanResult, concat_frames, heads_only
 from tablekit.engine.steps import STEPS, hidden_columns, untyped_null_columns
 from tablekit.engine.stream import open_stream
-from tablekit.engine.stream_scan import SchemaChanged
 from tablekit.plan.nodes import (Filter, PhysicalPlan, ReadDelimited, ReadJsonLines, ReadParquet, Sample, Skip, Take,
                                  TakeRandomSample)
 from tablekit.progress import SILENT, Progress
@@ -107,7 +106,7 @@ def collect_stream(plan: PhysicalPlan, progress: Progress = SILENT) -> Result:
         frame = concat_frames(list(stream.frames))
     if frame.width == 0:
         frame = pl.DataFrame(schema=stream.schema)
-    if not isinstance(plan.scan.read, FILE_TYPED_READS):
+    if not keeps_file_types(plan.scan.read):
         frame = untyped_null_columns(frame)
     return Result(frame, ScanResult(pl.DataFrame(schema=stream.scan_schema), stream.arrow_types))
 
@@ -116,13 +115,13 @@ def _scan(plan: PhysicalPlan, progress: Progress, speculate: bool) -> ScanResult
     files = scan_inputs(plan)
     progress.start(len(files), sum(f.size for f in files))
     with native_reader_errors():  # remote parquet read by polars: its errors as mltable's, without secrets
-        return scan_table(plan.scan, files, progress, speculate)
+        return read_whole(plan.scan, files, progress, speculate)
 
 
 def _with_steps(plan: PhysicalPlan, scanned: ScanResult) -> Result:
     frame = scanned.frame
     for step in plan.steps:
         frame = STEPS[type(step)](frame, step)
-    if not isinstance(plan.scan.read, FILE_TYPED_READS):  # parquet columns keep the type the file gives them
+    if not keeps_file_types(plan.scan.read):  # parquet columns keep the type the file gives them
         frame = untyped_null_columns(frame)
     return Result(frame, scanned)

@@ -13,7 +13,8 @@ from dataclasses import replace
 
 from tablekit.engine import parquet
 from tablekit.engine.execute import execute
-from tablekit.engine.scan import FILE_TYPED_READS, PARTITION, scan_inputs, selected_partitions
+from tablekit.engine.formats import keeps_file_types, scan_inputs
+from tablekit.engine.frames import PARTITION, selected_partitions
 from tablekit.optimizer import optimize, physical
 from tablekit.plan.nodes import ListFiles, Plan, SelectPartitions, Take
 from tablekit.sources import resolve_paths
@@ -27,7 +28,7 @@ def source_partition_count(plan: Plan) -> int:
                       storage_options=plan.storage_options)
         return 1
     files = scan_inputs(planned)
-    if isinstance(read, FILE_TYPED_READS):  # parquet files and Delta tables: one partition per row group
+    if keeps_file_types(read):  # parquet files and Delta tables: one partition per row group
         return sum(parquet.partition_counts(list(files)))
     return sum(max(1, math.ceil(f.size / read.partition_size)) for f in files)
 

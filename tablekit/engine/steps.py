@@ -13,7 +13,7 @@ from typing import Callable, Dict
 import polars as pl
 
 from tablekit.engine.partition_values import check_filter, extract_after_read
-from tablekit.engine.scan import HIDDEN, PARTITION, compile_predicate, sampled, selected_partitions
+from tablekit.engine.frames import HIDDEN, PARTITION, compile_predicate, sampled, selected_partitions
 from tablekit.engine.convert import convert
 from tablekit.errors import no_columns_error
 from tablekit.plan.nodes import (ColumnPattern, ConvertColumnTypes, DropColumns, ExtractPartitionFormat, Filter,

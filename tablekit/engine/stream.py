@@ -20,8 +20,9 @@ import pyarrow as pa
 
 from tablekit.engine import sample
 from tablekit.engine.steps import STEPS
-from tablekit.engine.scan import PARTITION, scan_inputs
-from tablekit.engine.stream_scan import Draws, Offset, compact, open_scan
+from tablekit.engine.formats import scan_inputs
+from tablekit.engine.frames import PARTITION, Draws, Offset, compact
+from tablekit.engine.stream_scan import open_scan
 from tablekit.plan.nodes import PhysicalPlan, Sample, Skip, Take, TakeRandomSample
 from tablekit.progress import SILENT, Progress
 

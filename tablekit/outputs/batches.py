@@ -15,7 +15,7 @@ import polars as pl
 import pyarrow as pa
 
 from tablekit.engine.execute import Result
-from tablekit.engine.scan import ScanResult
+from tablekit.engine.frames import ScanResult
 from tablekit.engine.stream import Stream
 from tablekit.outputs.arrow import to_arrow
 

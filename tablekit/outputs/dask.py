@@ -25,7 +25,7 @@ import polars as pl
 
 from tablekit.engine.execute import Result
 from tablekit.engine.parts import SAMPLING, Parts, empty_result, first_stage, later_stage, make_parts
-from tablekit.engine.scan import ScanResult, _finish
+from tablekit.engine.frames import ScanResult, finish
 from tablekit.errors import user_error
 from tablekit.outputs.pandas import to_pandas
 from tablekit.outputs.streams import with_stream_values
@@ -61,7 +61,7 @@ def _placeholder(dtype: pl.DataType) -> pl.Series:
 
 
 def _to_pandas(parts: Parts, rslex_values: bool, frame: pl.DataFrame) -> pd.DataFrame:
-    scanned = _finish(pl.DataFrame(schema=parts.schema), parts.scan)
+    scanned = finish(pl.DataFrame(schema=parts.schema), parts.scan)
     df = to_pandas(Result(frame, ScanResult(scanned, parts.arrow_types)), rslex_values)
     return with_stream_values(df) if isinstance(parts.scan.read, ListFiles) else df
 
