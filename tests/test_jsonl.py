@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tablekit
-from tablekit.engine import jsonl
+from tablekit.engine import jsonl, jsonl_fast
 from tablekit.errors import UserErrorException
 
 
@@ -145,8 +145,8 @@ def test_no_object_column(tmp_path):
 @pytest.fixture
 def big(monkeypatch):
     """Make every file 'big': schema from a 3-row sample, then the raw-text checks."""
-    monkeypatch.setattr(jsonl, "SMALL_FILE", 0)
-    monkeypatch.setattr(jsonl, "SAMPLE_ROWS", 3)
+    monkeypatch.setattr(jsonl_fast, "SMALL_FILE", 0)
+    monkeypatch.setattr(jsonl_fast, "SAMPLE_ROWS", 3)
 
 
 def test_key_after_the_sample_is_kept(tmp_path, big):
@@ -270,16 +270,16 @@ def test_speculative_errors_come_in_file_order(tmp_path, big):
 
 
 def test_raw_text_checks_let_go_of_a_mapped_files_pages(tmp_path, monkeypatch):
-    monkeypatch.setattr(jsonl, "PIECE_BYTES", 1 << 12)
-    monkeypatch.setattr(jsonl, "WINDOW_PIECES", 1)
+    monkeypatch.setattr(jsonl_fast, "PIECE_BYTES", 1 << 12)
+    monkeypatch.setattr(jsonl_fast, "WINDOW_PIECES", 1)
     path = tmp_path / "t.jsonl"
     path.write_text(_lines(*[{"a": i, "b": "x" * 50} for i in range(4000)]))
     released = []
-    monkeypatch.setattr(jsonl.RawText, "_release", lambda self, first, end: released.append((first, end)))
+    monkeypatch.setattr(jsonl_fast.RawText, "_release", lambda self, first, end: released.append((first, end)))
     with open(path, "rb") as f:
         import mmap
-        text = jsonl.RawText(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
-        assert text.matches([jsonl._BLANK_LINE, jsonl._unknown_key_regex(["a", "b"])]) == [False, False]
+        text = jsonl_fast.RawText(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
+        assert text.matches([jsonl_fast._BLANK_LINE, jsonl_fast._unknown_key_regex(["a", "b"])]) == [False, False]
     pieces = len(text.offsets) - 1
     assert pieces > 64 and released[0][0] == 0 and released[-1][1] == pieces  # window by window, all of it
     assert all(a[1] == b[0] for a, b in zip(released, released[1:]))
@@ -323,7 +323,7 @@ def test_speculative_pandas_output_is_the_plain_one(tmp_path_factory, big, rows,
 def test_unknown_key_regex():
     import polars as pl
 
-    pattern = jsonl._unknown_key_regex(["id", "idx", "a\"b", ""])
+    pattern = jsonl_fast._unknown_key_regex(["id", "idx", "a\"b", ""])
     texts = ['{"id": 1, "idx": 2}', '{"i": 1}', '{"idy": 1}', '{"x": 1}', '{"": 1}', '{"id" : 1, "ids":2}',
              '{"t": "a, \\"b\\": c"}', '["id", "x"]']
     found = pl.Series(texts).str.contains(pattern).to_list()
@@ -345,8 +345,8 @@ def _kind(value):
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=_ROWS, big_path=st.booleans())
 def test_flat_objects_round_trip(tmp_path_factory, rows, big_path, monkeypatch):
-    monkeypatch.setattr(jsonl, "SMALL_FILE", 0 if big_path else 4 << 20)
-    monkeypatch.setattr(jsonl, "SAMPLE_ROWS", 2 if big_path else 10_000)
+    monkeypatch.setattr(jsonl_fast, "SMALL_FILE", 0 if big_path else 4 << 20)
+    monkeypatch.setattr(jsonl_fast, "SAMPLE_ROWS", 2 if big_path else 10_000)
     tmp = tmp_path_factory.mktemp("prop")
     path = tmp / "p.jsonl"
     path.write_text(_lines(*rows), encoding="utf-8")
