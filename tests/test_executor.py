@@ -311,5 +311,27 @@ def test_threads_setting(monkeypatch):
     from tablekit.engine import parallel
     monkeypatch.setenv("TABLEKIT_THREADS", "1")
     assert parallel.default_workers() == 1
-    monkeypatch.setenv("TABLEKIT_THREADS", "nonsense")
+    monkeypatch.setenv("TABLEKIT_THREADS", " 3 ")
+    assert parallel.default_workers() == 3
+    monkeypatch.setenv("TABLEKIT_THREADS", "")  # set but empty: the default, as for the storage variables
     assert parallel.default_workers() >= 1
+
+
+@pytest.mark.parametrize("value", ["nonsense", "0", "-2", "1.5", "+4", "\u0663", "4 threads"])
+def test_threads_setting_that_is_not_a_positive_whole_number_fails(monkeypatch, value):
+    from tablekit.engine import parallel
+    monkeypatch.setenv("TABLEKIT_THREADS", value)
+    with pytest.raises(mltable.UserErrorException) as caught:
+        parallel.default_workers()
+    assert caught.value.error_code == "UserError"
+    assert "TABLEKIT_THREADS" in str(caught.value) and repr(value) in str(caught.value)
+
+
+def test_a_streamed_read_reports_a_bad_threads_setting(tmp_path, monkeypatch):
+    (tmp_path / "t.jsonl").write_text("".join('{"a": %d}\n' % i for i in range(10)))
+    table = mltable.from_json_lines_files([{"file": str(tmp_path / "t.jsonl")}]).filter("a > 2").take(2)
+    monkeypatch.setenv("TABLEKIT_THREADS", "two")
+    with pytest.raises(mltable.UserErrorException, match="TABLEKIT_THREADS .*'two'"):
+        table.to_pandas_dataframe()
+    monkeypatch.setenv("TABLEKIT_THREADS", "2")
+    assert table.to_pandas_dataframe()["a"].tolist() == [3, 4]

@@ -20,6 +20,8 @@ from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Callable, Deque, Iterable, Iterator, Optional, TypeVar
 
+from tablekit.errors import user_error
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -29,9 +31,16 @@ THREADS_VARIABLE = "TABLEKIT_THREADS"
 
 def default_workers() -> int:
     """One decoding thread per core (os.sched_getaffinity: the cores this process may use), or as
-    many as the environment variable TABLEKIT_THREADS says (1: decode on the caller's thread)."""
-    setting = os.environ.get(THREADS_VARIABLE, "").strip()
-    if setting.isdigit() and int(setting) > 0:
+    many as the environment variable TABLEKIT_THREADS says (1: decode on the caller's thread).
+
+    A value that is not a positive whole number is an error, not ignored: a typo would
+    otherwise silently bring back the default the user meant to change."""
+    raw = os.environ.get(THREADS_VARIABLE, "")
+    setting = raw.strip()
+    if setting:
+        if not (setting.isascii() and setting.isdigit()) or int(setting) == 0:
+            raise user_error(f"the environment variable {THREADS_VARIABLE} must be a positive whole number "
+                             f"(the threads that decode a streamed read), not {raw!r}")
         return int(setting)
     try:
         return max(1, len(os.sched_getaffinity(0)))

@@ -346,6 +346,10 @@ def jsonl_files() -> None:
     w("jsonl/blocks.jsonl", "".join('{"id": %d, "v": %s}\n' % (i, i if i < 20 else '"x"') for i in range(30)))
     w("jsonl/late_key.jsonl", '{"a": 1, "v": 1}\n{"a": 2, "v": 2}\n{"a": 3, "v": "x", "c": true}\n')
     w("jsonl/empty_object_late_key.jsonl", '{"c": "x"}\n{"c": "y", "b": {}}\n{"c": "z", "b": 2.5}\n')
+    # filter then take: an invalid line after the rows taken (line 5), and one that starts a file
+    w("jsonl/invalid_late.jsonl", "".join('{"a": %d, "k": "%s"}\n' % (i, "xy"[(i - 1) % 2]) for i in range(1, 5))
+      + "not json\n" + '{"a": 5, "k": "x"}\n{"a": 6, "k": "y"}\n')
+    w("jsonl/invalid_first.jsonl", 'not json\n{"a": 5, "b": "x"}\n')
 
 
 def transform_files() -> None:

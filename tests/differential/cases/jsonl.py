@@ -30,6 +30,29 @@ CASES = {
                                  note="a take stops the read: a key or a type seen only after the rows taken is not "
                                       "the table's"),
     "take_all_late_key": Case(_j("late_key.jsonl", tail=".take(3)")),
+    # filter then take (invalid_late.jsonl: rows a=1..4 with k x/y/x/y, line 5 invalid, then a=5 x, a=6 y)
+    "filter_take_before_invalid_line": Case(_j("invalid_late.jsonl", tail=".filter(\"k == 'x'\").take(2)"),
+                                            note="the filter stops at the row that completes the take: the "
+                                                 "invalid line after it fails nothing"),
+    "filter_take_all_before_invalid_line": Case(_j("invalid_late.jsonl", tail=".filter('a >= 1').take(4)"),
+                                                note="every row kept, the last taken just before the invalid line"),
+    "take_rows_before_invalid_line": Case(_j("invalid_late.jsonl", tail=".take(4)")),
+    "filter_take_file_before_invalid_file": Case(
+        "mltable.from_json_lines_files([{'file': 'jsonl/multi/p1.jsonl'}, {'file': 'jsonl/invalid_first.jsonl'}])"
+        ".filter(\"b == 'x'\").take(1).to_pandas_dataframe()",
+        note="the first file completes the take: the second file's invalid first line fails nothing"),
+    "filter_take_past_invalid_line_error": Case(_j("invalid_late.jsonl", tail=".filter(\"k == 'x'\").take(3)"),
+                                                phrase="ParseJsonFailure",
+                                                note="the third x row is after the invalid line"),
+    "filter_take_no_match_before_invalid_line_error": Case(
+        _j("invalid_late.jsonl", tail=".filter('a > 4').take(1)"), phrase="ParseJsonFailure",
+        note="the filter meets the invalid line before any row it keeps"),
+    "take_past_invalid_line_error": Case(_j("invalid_late.jsonl", tail=".take(5)"), phrase="ParseJsonFailure"),
+    "filter_take_blocks": Case(_j("blocks.jsonl", tail=".filter('id > 12').take(6)"),
+                               note="rows 13-18 of 30: several blocks when the executor's blocks are small"),
+    "filter_take_partitions": Case(
+        "mltable.load('mltable/blocks_jsonl').filter('id > 12').take(6).to_pandas_dataframe()",
+        note="the same over mltable's partitions of 200 bytes (the rows span two)"),
     "empty_object_late_key": Case(_j("empty_object_late_key.jsonl"),
                                   note="a key first seen late whose first value is {}: rslex panics"),
     "empty_objects_path_column": Case(_j("empty_objects.jsonl", "include_path_column=True"),
