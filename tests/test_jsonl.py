@@ -398,3 +398,27 @@ def test_take_reads_on_past_lines_without_rows(tmp_path):
     path.write_text("".join('{"i": %d}\n\nbad\n' % i for i in range(50)))
     df = tablekit.from_json_lines_files([{"file": str(path)}], invalid_lines="drop").take(40).to_pandas_dataframe()
     assert df["i"].tolist() == list(range(40))
+
+
+# -- an invalid line ends the rows a take can reach (mltable reads row by row) ------------
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(before=st.integers(0, 60), after=st.integers(0, 20), take=st.integers(1, 80),
+       block=st.sampled_from([64, 300, 8 << 20]), streamed=st.booleans())
+def test_a_take_stops_before_an_invalid_line_or_meets_it(tmp_path_factory, monkeypatch, before, after, take,
+                                                          block, streamed):
+    """recorded: jsonl.filter_take_before_invalid_line and jsonl.filter_take_past_invalid_line_error"""
+    from tablekit.engine import blocks, execute
+    path = tmp_path_factory.mktemp("invalid") / "t.jsonl"
+    lines = [json.dumps({"a": i, "even": i % 2 == 0}) for i in range(before)] + ["not json"]
+    path.write_text("\n".join(lines + [json.dumps({"a": before + i, "even": True}) for i in range(after)]) + "\n")
+    table = tablekit.from_json_lines_files([{"file": str(path)}]).filter("even").take(take)
+    evens = list(range(0, before, 2))
+    with monkeypatch.context() as patch:
+        patch.setattr(blocks, "BLOCK_BYTES", block)
+        patch.setattr(execute, "streams", lambda plan: streamed)
+        if take <= len(evens):
+            assert table.to_pandas_dataframe()["a"].tolist() == evens[:take]
+        else:
+            with pytest.raises(UserErrorException, match="ParseJsonFailure: line"):
+                table.to_pandas_dataframe()

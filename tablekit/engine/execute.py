@@ -20,8 +20,10 @@ import polars as pl
 
 from tablekit.engine.formats import keeps_file_types, read_whole, scan_inputs
 from tablekit.engine.frames import SchemaChanged, ScanResult, concat_frames, heads_only
+from tablekit.engine.jsonl import is_invalid_line
 from tablekit.engine.steps import STEPS, hidden_columns, untyped_null_columns
 from tablekit.engine.stream import open_stream
+from tablekit.errors import MLTableError
 from tablekit.plan.nodes import (Filter, PhysicalPlan, ReadDelimited, ReadJsonLines, ReadParquet, Sample, Skip, Take,
                                  TakeRandomSample)
 from tablekit.progress import SILENT, Progress
@@ -71,7 +73,7 @@ def execute(plan: PhysicalPlan, progress: Progress = SILENT) -> Result:
             return collect_stream(plan, progress)
         except SchemaChanged:  # rows the first ones do not type: only a whole read knows their columns
             pass
-    return _with_steps(plan, _scan(plan, progress, speculate=False))
+    return _unless_invalid_line(lambda: _with_steps(plan, _scan(plan, progress, speculate=False)), plan, progress)
 
 
 def execute_into(plan: PhysicalPlan, use: Callable[[Result], T], progress: Progress = SILENT) -> T:
@@ -82,6 +84,10 @@ def execute_into(plan: PhysicalPlan, use: Callable[[Result], T], progress: Progr
     """
     if streams(plan):
         return use(execute(plan, progress))
+    return _unless_invalid_line(lambda: _speculated_into(plan, use, progress), plan, progress, use)
+
+
+def _speculated_into(plan: PhysicalPlan, use: Callable[[Result], T], progress: Progress) -> T:
     scanned = _scan(plan, progress, speculate=True)
     if scanned.pending is None:
         return use(_with_steps(plan, scanned))
@@ -95,6 +101,24 @@ def execute_into(plan: PhysicalPlan, use: Callable[[Result], T], progress: Progr
     if failure is not None:
         raise failure
     return outcome
+
+
+def _unless_invalid_line(run: Callable[[], T], plan: PhysicalPlan, progress: Progress,
+                         use: Callable[[Result], T] = lambda result: result) -> T:
+    """``run()``, a whole read; when it meets an invalid JSON line and the plan has a take, the plan
+    streamed instead: mltable reads row by row, so a take its rows satisfy before that line fails
+    nothing, and the stream stops there too (raising the line's error if it reaches it)."""
+    try:
+        return run()
+    except MLTableError as invalid:
+        if not is_invalid_line(invalid) or (plan.scan.limit is None
+                                            and not any(isinstance(step, Take) for step in plan.steps)):
+            raise
+        try:
+            streamed = collect_stream(plan, progress)
+        except SchemaChanged:  # the stream cannot type the rows: the whole read's error stands
+            raise invalid from None
+        return use(streamed)
 
 
 def collect_stream(plan: PhysicalPlan, progress: Progress = SILENT) -> Result:

@@ -31,7 +31,7 @@ from tablekit.engine.blocks import Block
 from tablekit.engine.delimited import read_head_bytes
 from tablekit.engine.jsonl_fast import UINT64_MAX, FastRead
 from tablekit.engine.text import decode, is_utf8_family
-from tablekit.errors import ErrorCode, data_error, no_columns_error
+from tablekit.errors import ErrorCode, UserErrorException, data_error, no_columns_error
 from tablekit.plan.nodes import ReadJsonLines
 from tablekit.sources import SourceFile
 from tablekit.sources.local import LocalSource
@@ -41,6 +41,18 @@ _NOT_SPACE = re.compile(rb"[^ \t\n\r\x0b\x0c]")  # what bytes.strip() leaves
 
 
 # -- exact line parser -----------------------------------------------------------
+
+def invalid_line(message: str, line: int) -> UserErrorException:
+    """ParseJsonFailure (mltable's class and code) for a line that is not a JSON object, or nests
+    too deeply; ``line`` tells the readers where the rows before it end (see is_invalid_line)."""
+    error = data_error(ErrorCode.TRANSFORMATION_VALIDATION, message)
+    error.invalid_line = line
+    return error
+
+
+def is_invalid_line(error: BaseException) -> bool:
+    return getattr(error, "invalid_line", None) is not None
+
 
 def _parse_lines(text: str, options: ReadJsonLines, display: str, first_line: int = 1,
                  max_rows: Optional[int] = None) -> List[Dict[str, Any]]:
@@ -64,15 +76,13 @@ def _parse_lines(text: str, options: ReadJsonLines, display: str, first_line: in
         except RecursionError:
             if options.invalid_lines == "drop":
                 continue
-            raise data_error(ErrorCode.TRANSFORMATION_VALIDATION,
-                             f"ParseJsonFailure: line {number} of '{display}' nests arrays/objects too deeply "
-                             "to parse.") from None
+            raise invalid_line(f"ParseJsonFailure: line {number} of '{display}' nests arrays/objects too deeply "
+                               "to parse.", number) from None
         except ValueError as exc:
             if options.invalid_lines == "drop":
                 continue
-            raise data_error(ErrorCode.TRANSFORMATION_VALIDATION,
-                             f"ParseJsonFailure: line {number} of '{display}' is not a valid JSON object "
-                             f"({exc}): {line[:100]!r}") from None
+            raise invalid_line(f"ParseJsonFailure: line {number} of '{display}' is not a valid JSON object "
+                               f"({exc}): {line[:100]!r}", number) from None
         rows.append(value)
     return rows
 
@@ -197,6 +207,22 @@ def read_block(block: Block, file: SourceFile, options: ReadJsonLines, max_rows:
     """The rows of one block of whole lines of the file (see engine.blocks), typed on their own;
     ``max_rows``: only the lines of the first rows are parsed (see read_head)."""
     return _read_data(block.data, file, options, whole_file=False, first_line=block.first_line, max_rows=max_rows)
+
+
+def read_block_until_invalid(block: Block, file: SourceFile, options: ReadJsonLines,
+                             max_rows: Optional[int] = None) -> Tuple[pl.DataFrame, Optional[UserErrorException]]:
+    """read_block, except that an invalid line ends the rows rather than failing them: the rows of
+    the lines before it and its error, for the reader to raise once a row past it is needed (mltable
+    reads row by row: a take its rows satisfy before the invalid line fails nothing)."""
+    try:
+        return read_block(block, file, options, max_rows), None
+    except UserErrorException as invalid:
+        if not is_invalid_line(invalid):
+            raise
+        lines = decode(block.data, options.encoding, file.display).split("\n")
+        before = "\n".join(lines[:invalid.invalid_line - block.first_line])
+        rows = _parse_lines(before, options, file.display, block.first_line, max_rows)
+        return _exact_if_none(_frame_from_rows(rows), b"", file, options), invalid
 
 
 def _read_data(data: bytes, file: SourceFile, options: ReadJsonLines, whole_file: bool,

@@ -287,16 +287,6 @@ DEVIATIONS["jsonl.nested_take"] = Deviation(
     reason=_JSON_SKIP_REASON + " (obj keeps the file's struct fields, mixed keeps the file's list type)",
     check=expect_frame(columns=["id", "arr", "obj", "mixed"], dtypes=["int64", "object", "object", "object"],
                        values={"obj": [{"dict": {"k": None, "n": None}}, None], "mixed": [None, None]}))
-_FILTER_TAKE_INVALID = ("open, not deliberate: mltable stops a filter then a take at the row that completes the "
-                        "take, so an invalid line after it (in the file, or in a later file) fails nothing; tablekit "
-                        "parses a whole block (8 MiB) and, before streaming, every file's first block, so the invalid "
-                        "line fails the read (with small blocks its streamed read matches mltable, its whole read "
-                        "does not). The fix belongs in engine/stream_scan.py and the whole JSON read: see "
-                        "docs/differential-testing.md")
-_PARSE_JSON_FAILURE = expect_error("UserErrorException", "ScriptExecution.Transformation.Validation", "ParseJsonFailure")
-for _name in ("filter_take_before_invalid_line", "filter_take_all_before_invalid_line",
-              "filter_take_file_before_invalid_file"):
-    DEVIATIONS[f"jsonl.{_name}"] = Deviation(reason=_FILTER_TAKE_INVALID, check=_PARSE_JSON_FAILURE)
 _ACROSS_FILES = ("mltable types a JSON column per file and lets pandas concatenate the files, so a column that "
                  "is int in one file and string in another becomes a mixed object column; tablekit unifies the "
                  "column's type across files (here: strings), so every value in a column has one type")

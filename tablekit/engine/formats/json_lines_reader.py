@@ -123,17 +123,18 @@ def open_partitions(scan: Scan, files: Sequence[SourceFile], progress: Progress,
     file_types: Dict[int, Dict[str, pl.DataType]] = {}
     chosen: List[Tuple[int, SourceFile]] = []
     rows = 0
-    parsed: Dict[int, pl.DataFrame] = {}  # the first file's first block, parsed here and streamed later
+    parsed: Dict[int, tuple] = {}  # the first file's first block, parsed here and streamed later
     for index, file in select_files(files, scan.partitions):
         types = jsonl.FileTypes()
         for block in blocks.text_blocks(file, options.encoding):
-            frame = jsonl.read_block(block, file, options, None if limit is None else limit - rows)
+            frame, invalid = jsonl.read_block_until_invalid(block, file, options,
+                                                            None if limit is None else limit - rows)
             if not chosen and block.is_first:
-                parsed[index] = frame
+                parsed[index] = frame, invalid
             types.add(frame)
             rows += frame.height
-            if not exact or (limit is not None and rows >= limit):
-                break
+            if not exact or invalid is not None or (limit is not None and rows >= limit):
+                break  # an invalid line: no row after it is read without raising its error
         file_types[index] = types.types
         chosen.append((index, file))
         if exact and limit is not None and rows >= limit:
@@ -150,10 +151,10 @@ def open_partitions(scan: Scan, files: Sequence[SourceFile], progress: Progress,
     def parse(item):  # on a worker thread, unless a limit needs the rows of the blocks before
         index, file, block = item
         if block is None:
-            return item, None
+            return item, (None, None)
         if block.is_first and index in parsed:
             return item, parsed.pop(index)
-        return item, jsonl.read_block(block, file, options, left)
+        return item, jsonl.read_block_until_invalid(block, file, options, left)
 
     left = limit
 
@@ -162,7 +163,8 @@ def open_partitions(scan: Scan, files: Sequence[SourceFile], progress: Progress,
         draws = Draws(scan.sample)
         offset = Offset(scan.offset)
         types = jsonl.FileTypes()
-        for (index, file, block), frame in ordered_map(parse, file_blocks(), 1 if limit is not None else None):
+        for (index, file, block), (frame, invalid) in ordered_map(parse, file_blocks(),
+                                                                  1 if limit is not None else None):
             if block is None:
                 types = jsonl.FileTypes()
                 progress.advance(files=1)
@@ -176,10 +178,17 @@ def open_partitions(scan: Scan, files: Sequence[SourceFile], progress: Progress,
             if left is not None:
                 left -= frame.height
             yield tagged_json_frame(offset.dropped(draws.kept(frame, index)), index, file, options)
+            if invalid is not None:  # raised if the executor needs a row past it (as a chunk: in table order)
+                yield partial(_raise, invalid)
+                return
             if left is not None and left <= 0:
                 return
 
     return Partitioned(schema, {}, chunks, offset_dropped=True)
+
+
+def _raise(error: Exception):
+    raise error
 
 
 def _widens(seen: Dict[str, pl.DataType], fixed: Dict[str, pl.DataType]) -> bool:
