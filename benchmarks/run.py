@@ -289,10 +289,15 @@ def child_main(engine: str, workload: str, rows: int) -> int:
         print("RESULT " + json.dumps(out), flush=True)
         return 0
     rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    try:  # what the result itself holds, for the "peak RSS <= 1.5x the DataFrame" target
+        frame_mb = float(df.memory_usage(deep=True).sum()) / 2 ** 20
+    except Exception:  # noqa: BLE001 (a result that is not a pandas frame)
+        frame_mb = None
     out.update(
         status="ok",
         seconds=elapsed,
         peak_rss_mb=rss_kb / 1024.0,
+        frame_mb=frame_mb,
         shape=list(getattr(df, "shape", (None, None))),
         columns=[str(c) for c in getattr(df, "columns", [])],
         dtypes={str(k): str(v) for k, v in getattr(df, "dtypes", {}).items()},
@@ -374,6 +379,7 @@ def summarize(results, engines, workloads):
                 s["median_s"] = statistics.median(r["seconds"] for r in ok)
                 s["min_s"] = min(r["seconds"] for r in ok)
                 s["peak_rss_mb"] = max(r["peak_rss_mb"] for r in ok)
+                s["frame_mb"] = ok[-1].get("frame_mb")
                 s["shape"] = ok[-1]["shape"]
                 s["dtypes"] = ok[-1].get("dtypes", {})
             else:
@@ -425,6 +431,14 @@ def print_table(summ, engines, workloads, rows):
             else:
                 line += f"{'-':>22}"
         print(line)
+    if "tablekit" in engines:
+        print()
+        print("tablekit's peak RSS against its result's memory_usage(deep=True) (target for full reads: <= 1.5x):")
+        for w in workloads:
+            s = summ.get((w, "tablekit"), {})
+            if s.get("frame_mb"):
+                print(f"  {w}: {s['peak_rss_mb']:.0f} MB peak / {s['frame_mb']:.0f} MB DataFrame = "
+                      f"{s['peak_rss_mb'] / s['frame_mb']:.2f}x")
     print()
     print("Workloads:")
     for w in workloads:
