@@ -422,3 +422,28 @@ def test_a_take_stops_before_an_invalid_line_or_meets_it(tmp_path_factory, monke
         else:
             with pytest.raises(UserErrorException, match="ParseJsonFailure: line"):
                 table.to_pandas_dataframe()
+
+
+# -- later blocks of a file parsed with the types of its rows so far ------------------------
+
+@pytest.mark.parametrize("late", [
+    '{"n": 1.5, "s": "a", "b": true}',        # a float in an int column
+    '{"n": 2, "s": 7, "b": true}',            # a number in a string column
+    '{"n": 2, "s": "a", "b": true, "new": 1}',  # a key the first block does not have
+    '{"s": "a", "b": true}',                  # a column without values in the block
+    '{"n": null, "s": "a", "b": false}',      # explicit nulls
+    '{"n": 2, "s": "a", "b": "yes"}',         # a string in a bool column
+])
+def test_later_blocks_typed_as_a_whole_read_types_them(tmp_path, monkeypatch, late):
+    from tablekit.engine import blocks, execute
+    monkeypatch.setattr(jsonl_fast, "SMALL_FILE", 512)  # blocks parse with the file's types so far
+    monkeypatch.setattr(blocks, "BLOCK_BYTES", 4096)
+    rows = [json.dumps({"n": i, "s": f"v{i}", "b": i % 2 == 0}) for i in range(400)]
+    rows[300:] = [late] * 100  # past the first blocks
+    path = tmp_path / "t.jsonl"
+    path.write_text("\n".join(rows) + "\n")
+    table = tablekit.from_json_lines_files([{"file": str(path)}]).filter("b == b")  # a filter: streamed
+    streamed = table.to_pandas_dataframe()
+    with monkeypatch.context() as patch:
+        patch.setattr(execute, "streams", lambda plan: False)
+        pd.testing.assert_frame_equal(streamed, table.to_pandas_dataframe())

@@ -203,19 +203,23 @@ def read_head(file: SourceFile, options: ReadJsonLines, rows: int) -> pl.DataFra
         lines *= 4
 
 
-def read_block(block: Block, file: SourceFile, options: ReadJsonLines, max_rows: Optional[int] = None) -> pl.DataFrame:
+def read_block(block: Block, file: SourceFile, options: ReadJsonLines, max_rows: Optional[int] = None,
+               schema: Optional[Dict[str, pl.DataType]] = None) -> pl.DataFrame:
     """The rows of one block of whole lines of the file (see engine.blocks), typed on their own;
-    ``max_rows``: only the lines of the first rows are parsed (see read_head)."""
-    return _read_data(block.data, file, options, whole_file=False, first_line=block.first_line, max_rows=max_rows)
+    ``max_rows``: only the lines of the first rows are parsed (see read_head); ``schema``: the
+    file's types so far, which polars tries before inferring the block's (see FastRead.parse)."""
+    return _read_data(block.data, file, options, whole_file=False, first_line=block.first_line, max_rows=max_rows,
+                      schema=schema)
 
 
-def read_block_until_invalid(block: Block, file: SourceFile, options: ReadJsonLines,
-                             max_rows: Optional[int] = None) -> Tuple[pl.DataFrame, Optional[UserErrorException]]:
+def read_block_until_invalid(block: Block, file: SourceFile, options: ReadJsonLines, max_rows: Optional[int] = None,
+                             schema: Optional[Dict[str, pl.DataType]] = None
+                             ) -> Tuple[pl.DataFrame, Optional[UserErrorException]]:
     """read_block, except that an invalid line ends the rows rather than failing them: the rows of
     the lines before it and its error, for the reader to raise once a row past it is needed (mltable
     reads row by row: a take its rows satisfy before the invalid line fails nothing)."""
     try:
-        return read_block(block, file, options, max_rows), None
+        return read_block(block, file, options, max_rows, schema), None
     except UserErrorException as invalid:
         if not is_invalid_line(invalid):
             raise
@@ -226,17 +230,19 @@ def read_block_until_invalid(block: Block, file: SourceFile, options: ReadJsonLi
 
 
 def _read_data(data: bytes, file: SourceFile, options: ReadJsonLines, whole_file: bool,
-               first_line: int = 1, max_rows: Optional[int] = None) -> pl.DataFrame:
-    fast = _fast_read(data, file, options, whole_file)
+               first_line: int = 1, max_rows: Optional[int] = None,
+               schema: Optional[Dict[str, pl.DataType]] = None) -> pl.DataFrame:
+    fast = _fast_read(data, file, options, whole_file, schema)
     frame = fast.confirmed() if fast is not None else None
     if frame is not None and max_rows is not None:
         frame = frame.head(max_rows)
     return _exact_if_none(frame, data, file, options, first_line, max_rows)  # the exact parser stops there too
 
 
-def _fast_read(data, file: SourceFile, options: ReadJsonLines, whole_file: bool) -> Optional[FastRead]:
+def _fast_read(data, file: SourceFile, options: ReadJsonLines, whole_file: bool,
+               schema: Optional[Dict[str, pl.DataType]] = None) -> Optional[FastRead]:
     if is_utf8_family(options.encoding) and _NOT_SPACE.search(data):
-        return FastRead.parse(file, data, whole_file)
+        return FastRead.parse(file, data, whole_file, schema)
     return None
 
 

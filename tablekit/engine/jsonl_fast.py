@@ -38,6 +38,8 @@ CHUNKS = 64               # raw-text checks run over at least this many pieces i
 PIECE_BYTES = 4 << 20     # of at most about this size,
 WINDOW_PIECES = 8         # this many a core at a time
 UINT64_MAX = 2 ** 64 - 1  # integers beyond int64 are kept exactly as uint64 up to here (jsonl.py's rule too)
+# the types a block may be parsed as without inferring them (FastRead.parse's schema)
+HINTED_TYPES = (pl.Int64, pl.UInt64, pl.Float64, pl.String, pl.Boolean)
 
 _BLANK_LINE = r"\n[ \t\r]*[ \t][ \t\r]*\n"  # a whitespace-only line inside a piece
 _LOOKS_NOT_STRING = r"^(?:-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|true|false)$|^[\[{]"
@@ -237,8 +239,10 @@ class FastRead:
         self._text: Optional[RawText] = None
 
     @classmethod
-    def parse(cls, file: SourceFile, data: bytes, whole_file_data: bool) -> Optional["FastRead"]:
-        """``whole_file_data``: ``data`` is the whole file, which polars may then read from its path."""
+    def parse(cls, file: SourceFile, data: bytes, whole_file_data: bool,
+              schema: Optional[Dict[str, pl.DataType]] = None) -> Optional["FastRead"]:
+        """``whole_file_data``: ``data`` is the whole file, which polars may then read from its path.
+        ``schema``: the types of the file's rows so far (a later block of it), tried before inferring."""
         bom = data[:len(BOM)] == BOM
         if bom:
             data = data[len(BOM):]
@@ -247,6 +251,17 @@ class FastRead:
         if len(data) <= SMALL_FILE:
             frame = _parse_inferring_all(source)
             return None if frame is None else cls(data, source, frame, complete=True)
+        if schema is not None and all(dtype in HINTED_TYPES for dtype in schema.values()):
+            # the checks below hold as for an inferred schema: polars refuses a value of another type,
+            # an unknown key fails the key check, and a number it made a string the strings check
+            try:
+                frame = pl.read_ndjson(source, schema=schema)
+            except (pl.exceptions.PolarsError, ValueError, OverflowError):
+                frame = None  # a value the rows before did not type: infer this block's types
+            if frame is not None:  # a column without values here is left out, as inferring leaves it out
+                nulls = frame.null_count().row(0)
+                return cls(data, source, frame.select(name for name, count in zip(frame.columns, nulls)
+                                                      if count < frame.height), complete=False)
         try:
             schema = pl.scan_ndjson(source, infer_schema_length=SAMPLE_ROWS).collect_schema()
             return cls(data, source, pl.read_ndjson(source, schema=schema), complete=False)

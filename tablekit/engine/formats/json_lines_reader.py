@@ -154,7 +154,7 @@ def open_partitions(scan: Scan, files: Sequence[SourceFile], progress: Progress,
             return item, (None, None)
         if block.is_first and index in parsed:
             return item, parsed.pop(index)
-        return item, jsonl.read_block_until_invalid(block, file, options, left)
+        return item, jsonl.read_block_until_invalid(block, file, options, left, file_types[index])
 
     left = limit
 
