@@ -26,6 +26,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import tablekit as mltable
 from tablekit.engine import blocks, execute
+from tablekit.engine import parquet as parquet_module
 from tablekit.optimizer import optimize
 from tests.differential.cases import all_cases
 from tests.differential.runner import run_case
@@ -131,7 +132,7 @@ def test_plans_that_stream(tmp_path):
     assert not streamed(jsonl)
 
 
-def test_a_leading_skip_moves_into_the_text_scan(tmp_path):
+def test_a_leading_skip_moves_into_the_scan(tmp_path):
     csv = mltable.from_delimited_files([{"file": str(tmp_path / "a.csv")}])
     plan = optimize(csv.keep_columns(["x"]).skip(10).take(5)._plan)
     assert plan.scan.offset == 10 and plan.scan.limit == 15
@@ -139,7 +140,33 @@ def test_a_leading_skip_moves_into_the_text_scan(tmp_path):
     assert execute.streams(plan)
     assert optimize(csv.filter("x > 1").skip(10)._plan).scan.offset == 0  # a filter first: the skip stays
     parquet = mltable.from_parquet_files([{"file": str(tmp_path / "a.parquet")}])
-    assert optimize(parquet.skip(10)._plan).scan.offset == 0
+    assert optimize(parquet.skip(10)._plan).scan.offset == 10  # row groups passed over by their row counts
+    assert optimize(parquet.take_random_sample(0.5, seed=1).skip(10)._plan).scan.offset == 0
+
+
+@pytest.mark.parametrize("skip", [1, 9, 10, 11, 25, 40, 45, 60])
+@pytest.mark.parametrize("streamed", [True, False])
+def test_a_parquet_skip_passes_over_row_groups(tmp_path, monkeypatch, skip, streamed):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    for name, first in (("a", 0), ("b", 30)):  # two files of three row groups of 10 rows
+        pq.write_table(pa.table({"id": list(range(first, first + 30))}), tmp_path / f"{name}.parquet", row_group_size=10)
+    table = mltable.from_parquet_files([{"pattern": str(tmp_path / "*.parquet")}])
+    decoded = []
+    original = parquet_module.row_group_scans
+
+    def counting(*args):
+        for layout, row_group, lazy in original(*args):
+            yield layout, row_group, lazy.map_batches(lambda frame: decoded.append(frame.height) or frame)
+    monkeypatch.setattr(parquet_module, "row_group_scans", counting)
+    monkeypatch.setattr(execute, "streams", lambda plan: streamed)
+    def ids(frame):  # skipping every row leaves no columns either, as in mltable
+        return frame["id"].to_list() if frame.width else []
+    assert ids(table.skip(skip).take(3).to_polars()) == list(range(60))[skip:skip + 3]
+    decoded.clear()
+    assert ids(table.skip(skip).to_polars()) == list(range(60))[skip:]
+    if streamed:
+        assert sum(decoded) == 60 - skip // 10 * 10  # the row groups wholly skipped are never decoded
 
 
 def test_skipped_rows_are_never_typed(big_csv, monkeypatch):

@@ -50,13 +50,14 @@ def streams(plan: PhysicalPlan) -> bool:
 
     Text tables: a filter then a take, a sample, a skip, or a filter on JSON lines (polars filters
     a CSV file while reading it whole, in bounded memory; JSON lines are read whole first).
-    Parquet: a take, skip or sample left among the steps (polars reads parquet with the filter,
-    columns, limit and a pushed-down sample already inside its reader).
+    Parquet: a skip, or a take or sample left among the steps (polars reads parquet with the
+    filter, columns, limit and a pushed-down sample already inside its reader).
     """
     scan = plan.scan
     row_steps = [s for s in plan.steps if isinstance(s, (Take, Skip, Sample, TakeRandomSample))]
-    if isinstance(scan.read, ReadParquet):
-        return bool(row_steps) and not (heads_only(scan) and all(isinstance(s, Take) for s in row_steps))
+    if isinstance(scan.read, ReadParquet):  # a pushed skip passes over whole row groups unread
+        return bool(scan.offset) or bool(row_steps) and not (heads_only(scan)
+                                                            and all(isinstance(s, Take) for s in row_steps))
     if not isinstance(scan.read, (ReadDelimited, ReadJsonLines)):
         return False
     sampled = scan.sample is not None or any(isinstance(s, (Sample, TakeRandomSample)) for s in row_steps)

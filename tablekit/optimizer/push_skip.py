@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tablekit.plan.nodes import PhysicalPlan, ReadDelimited, ReadJsonLines, Skip, first_row_step
+from tablekit.plan.nodes import PhysicalPlan, ReadDelimited, ReadJsonLines, ReadParquet, Skip, first_row_step
 
 
 def push_skip(plan: PhysicalPlan) -> PhysicalPlan:
     scan = plan.scan
-    if not isinstance(scan.read, (ReadDelimited, ReadJsonLines)) or scan.predicate or scan.sample \
+    if not isinstance(scan.read, (ReadDelimited, ReadJsonLines, ReadParquet)) or scan.predicate or scan.sample \
             or scan.partitions is not None or scan.block_partitions or scan.partition_formats or scan.offset:
         return plan
     position = first_row_step(plan.steps)

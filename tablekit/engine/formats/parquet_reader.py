@@ -114,8 +114,14 @@ def _empty_frame(layouts, scan: Scan) -> pl.DataFrame:
 
 def open_partitions(scan: Scan, files: Sequence[SourceFile], progress: Progress, exact: bool) -> Partitioned:
     """The schema from the footers; the row groups as lazy frames (polars decodes each with the
-    columns and predicate pushed in, on a worker thread), only the sampled rows of each when sampled."""
+    columns and predicate pushed in, on a worker thread), only the sampled rows of each when sampled.
+    A skip of the scan's first rows passes over whole row groups by their footer's row counts."""
     options: ReadParquet = scan.read
+    # footers count the scan's rows unless a sample or filter drops some: then the offset and the
+    # limit (which counts the offset) are rows of row groups, read only where they fall
+    counted = scan.sample is None and scan.predicate is None
+    skipped = scan.offset if counted else 0
+    wanted = scan.limit - scan.offset if counted and scan.limit is not None else None
     layouts = parquet.read_layouts(files)
     whole = parquet_read(scan, layouts)
     schema = whole.collect_schema() if whole is not None else pl.Schema()
@@ -124,22 +130,33 @@ def open_partitions(scan: Scan, files: Sequence[SourceFile], progress: Progress,
         partitions = selected_partitions(partitions, sum(layout.partition_count for layout in layouts))
 
     def chunks() -> Iterator[pl.LazyFrame]:
-        current = None
+        current, left, still_wanted = None, skipped, wanted
         for layout, row_group, lazy in parquet.row_group_scans(layouts, partitions, scan.sample, PARTITION):
+            if still_wanted is not None and still_wanted <= 0:
+                break
             if current is not None and layout is not current:
                 progress.advance(files=1)
             current = layout
+            rows = layout.row_group_rows[row_group]
+            nbytes = layout.file.size * rows // max(1, sum(layout.row_group_rows))
+            if left >= rows:  # every row skipped: never decoded
+                left -= rows
+                progress.advance(nbytes=nbytes)
+                continue
+            if left or still_wanted is not None:  # polars then decodes only the rows kept
+                lazy = lazy.slice(left, still_wanted)
+                still_wanted = None if still_wanted is None else still_wanted - min(rows - left, still_wanted)
+                left = 0
             if options.include_path_column:
                 lazy = with_path(lazy, options.path_column, layout.file.display)
             if not scan.tag_partitions:
                 lazy = lazy.drop(PARTITION)
-            progress.advance(nbytes=layout.file.size * layout.row_group_rows[row_group]
-                             // max(1, sum(layout.row_group_rows)))
+            progress.advance(nbytes=nbytes)
             yield lazy
         if current is not None:
             progress.advance(files=1)
 
-    return Partitioned(schema, parquet.arrow_types(layouts), chunks)
+    return Partitioned(schema, parquet.arrow_types(layouts), chunks, offset_dropped=skipped == scan.offset)
 
 
 # -- parts: row groups -------------------------------------------------------------------
