@@ -285,6 +285,7 @@ def parquet_files() -> None:
     (root / "bad").mkdir(exist_ok=True)
     pq.write_table(pa.table({"id": pa.array([1], pa.int64())}), root / "bad" / "a.parquet")
     w("parquet/bad/notes.txt", "not parquet\n")
+    spark_output(root / "spark")
     # empty table
     pq.write_table(pa.table({"id": pa.array([], pa.int64()), "s": pa.array([], pa.string())}), root / "empty.parquet")
     # NaN beside nulls of other types (filter: a null on the other side beats NaN's rules)
@@ -294,6 +295,14 @@ def parquet_files() -> None:
                              "s": pa.array([None, "x", "y", None], pa.string()),
                              "d": pa.array([None, dt.datetime(2021, 1, 2), None, None], pa.timestamp("us"))}),
                    root / "nan_null.parquet")
+
+
+def spark_output(folder) -> None:
+    """A folder as Spark, Synapse and Databricks write one: part files and a 0-byte _SUCCESS marker."""
+    folder.mkdir(exist_ok=True)
+    pq.write_table(pa.table({"id": pa.array([1, 2], pa.int64()), "v": ["a", "b"]}), folder / "part-00000.parquet")
+    pq.write_table(pa.table({"id": pa.array([3], pa.int64()), "v": ["c"]}), folder / "part-00001.parquet")
+    (folder / "_SUCCESS").write_bytes(b"")
 
 
 def jsonl_files() -> None:

@@ -15,12 +15,19 @@ import polars as pl
 import pyarrow as pa
 
 from tablekit.engine import parquet
-from tablekit.engine.formats.base import Format, Partitioned, Parts, files_to_open, numbered_parts, whole_scan
+from tablekit.engine.formats.base import (Format, Partitioned, Parts, files_to_open, numbered_parts, read_paths,
+                                          whole_scan)
 from tablekit.engine.frames import HIDDEN, PARTITION, ScanResult, finish, selected_partitions, with_path
 from tablekit.engine.partition_values import ERRORS, FilePartitions, check_read
-from tablekit.plan.nodes import ReadParquet, Scan
+from tablekit.plan.nodes import PhysicalPlan, ReadParquet, Scan
 from tablekit.progress import SILENT, Progress
 from tablekit.sources import SourceFile
+
+
+def data_files(plan: PhysicalPlan) -> List[SourceFile]:
+    """The files the paths name, less empty ones: Spark, Synapse and Databricks write a 0-byte
+    _SUCCESS marker beside their parts, which mltable reads as no rows (and no partition)."""
+    return [file for file in read_paths(plan) if file.size]
 
 
 def parquet_read(scan: Scan, layouts) -> Optional[pl.LazyFrame]:
@@ -183,4 +190,4 @@ def read_part(parts: Parts, partition: int, byte_range=None) -> pl.LazyFrame:
 
 
 FORMAT = Format(read_whole=read_whole, open_partitions=open_partitions, plan_parts=plan_parts, read_part=read_part,
-                keeps_file_types=True)
+                inputs=data_files, keeps_file_types=True)

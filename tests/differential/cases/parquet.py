@@ -129,6 +129,15 @@ CASES = {
         _pq("[{'file': 'parquet/multi/part-0.parquet'}, {'file': 'parquet/multi/part-1.parquet'}]",
             ".select_partitions([0, 2])")),
     "empty_file": Case(_file("empty.parquet"), note="zero rows"),
+    # -------------------------------------------------------------- Spark output: a 0-byte _SUCCESS beside the parts
+    "spark_success_folder_sorted": Case(_pq("[{'folder': 'parquet/spark'}]")
+                                        + ".sort_values('id').reset_index(drop=True)",
+                                        note="an empty file adds no rows and no columns"),
+    "spark_success_pattern": Case(_pq("[{'pattern': 'parquet/spark/*'}]")),
+    "spark_success_pattern_skip_take": Case(_pq("[{'pattern': 'parquet/spark/*'}]", ".skip(1).take(1)")),
+    "spark_success_file_only": Case(_file("spark/_SUCCESS")),
+    "spark_success_partition_count": Case("mltable.from_parquet_files([{'pattern': 'parquet/spark/*'}])"
+                                          ".get_partition_count()"),
     # -------------------------------------------------------------- bad files
     "bad_folder": Case(_pq("[{'folder': 'parquet/bad'}]"), phrase="Invalid Parquet file"),
     "bad_text_file": Case(_file("bad/notes.txt"), phrase="Invalid Parquet file"),
