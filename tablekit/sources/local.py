@@ -55,13 +55,13 @@ class LocalSource:
     def list(self, entry, base_dir: str, check_files: bool = True) -> Iterator[Tuple[str, str, int]]:
         path = local_path(entry.value, base_dir)
         if entry.kind == "file":
-            if os.path.isdir(path):
-                raise wrong_kind(entry.value, "is a directory (os error 21); use {'folder': ...} for folders")
             if not os.path.isfile(path):
-                if check_files:
-                    raise not_found("file", entry.value)
-                yield path, path, 0
-                return
+                if not check_files:  # from_paths lists the entry without opening it, as mltable does
+                    yield path, path, 0
+                    return
+                if os.path.isdir(path):
+                    raise wrong_kind(entry.value, "is a directory (os error 21); use {'folder': ...} for folders")
+                raise not_found("file", entry.value)
             yield path, path, os.path.getsize(path)
         elif entry.kind == "folder":
             if os.path.isfile(path):

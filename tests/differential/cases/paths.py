@@ -144,6 +144,10 @@ CASES = {
         note="str/repr/type name of the stream values"),
     "from_paths_missing_file": Case("mltable.from_paths([{'file': 'paths/nope.csv'}]).to_pandas_dataframe()",
                                     note="existence is not checked for file entries"),
+    "from_paths_file_is_a_folder": Case("mltable.from_paths([{'file': 'paths/tree/sub'}]).to_pandas_dataframe()",
+                                        note="listed as one row without being opened"),
+    "from_paths_file_is_a_folder_count": Case("mltable.from_paths([{'file': 'paths/tree/sub'}, "
+                                              "{'file': 'paths/tree/a.csv'}]).get_partition_count()"),
     "from_paths_missing_folder": Case("mltable.from_paths([{'folder': 'paths/nope'}]).to_pandas_dataframe()"),
     "from_paths_no_match_pattern": Case("mltable.from_paths([{'pattern': 'paths/zz*.csv'}]).to_pandas_dataframe()"),
     "from_paths_folder_sorted": Case(
