@@ -303,3 +303,9 @@ def test_explain_lists_files_and_row_groups(tmp_path):
     assert "statistics rule out the predicate" in table.filter("k > 5").explain()
     text = mltable.from_delimited_files([{"file": str(tmp_path / "missing.csv")}]).explain()
     assert "reads: cannot tell now" in text and "was not found" in text
+
+
+def test_explain_a_table_of_paths(tmp_path):
+    (tmp_path / "a.csv").write_text("x\n1\n")
+    text = mltable.from_paths([{"folder": str(tmp_path)}, {"file": str(tmp_path / "gone")}]).take(1).explain()
+    assert text.startswith("Scan paths (from_paths") and "reads: nothing; lists 2 files" in text

@@ -4,10 +4,12 @@ from __future__ import annotations
 from typing import Sequence
 
 from tablekit.plan import yaml as plan_yaml
-from tablekit.plan.nodes import Plan, ReadDeltaLake, ReadParquet
+from tablekit.plan.nodes import ListFiles, Plan, ReadDeltaLake, ReadParquet
 
 
 def _read_name(read) -> str:
+    if isinstance(read, ListFiles):  # a table of paths only: its MLTable file has no read step
+        return "paths (from_paths: one row per file, nothing opened)"
     return next(iter(plan_yaml.step_to_dict(read)))
 
 
