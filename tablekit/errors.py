@@ -32,9 +32,11 @@ class MLTableError(Exception):
         self.compliant_message = message
 
     def __str__(self) -> str:
-        if self.error_code == ErrorCode.USER_ERROR:
+        # mltable's text: an empty line, then its code on a line of its own; code that matches on
+        # str(e) relies on it.  The message follows: tablekit's own, readable one.
+        if self.error_code is None:
             return self.message
-        return f"{self.message} (error_code: {self.error_code})"
+        return f"\nError Code: {self.error_code}\nError Message: {self.message}"
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(error_code={self.error_code!r}, message={self.message!r})"

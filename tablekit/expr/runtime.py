@@ -30,14 +30,14 @@ from tablekit.expr.values import ERROR_PREFIX
 TRANSFORMATION_UNEXPECTED = "ScriptExecution.Transformation.Unexpected"
 
 _POLARS_CONTEXT = "\n\nThis error occurred"
-_WITH_CODE = re.compile(r"(?s)(.*) \(error_code: ([\w.]+)\)")
+_WITH_CODE = re.compile(r"(?s)\s*Error Code: ([\w.]+)\nError Message: (.*)")  # str() of an MLTableError
 
 
 def _recover(message: str):
     """(message, code) from the text polars hands back to the exception class."""
     message = message.split(_POLARS_CONTEXT, 1)[0]
     match = _WITH_CODE.fullmatch(message)
-    return (match.group(1), match.group(2)) if match else (message, None)
+    return (match.group(2), match.group(1)) if match else (message, None)
 
 
 class UserErrorException(errors.UserErrorException):

@@ -148,6 +148,13 @@ CASES = {
                                         note="listed as one row without being opened"),
     "from_paths_file_is_a_folder_count": Case("mltable.from_paths([{'file': 'paths/tree/sub'}, "
                                               "{'file': 'paths/tree/a.csv'}]).get_partition_count()"),
+    # str(e): mltable's first lines (the rest differs: a session id, rslex's dump)
+    "error_text_opens_with_code_user_error": Case(
+        "try:\n    mltable.from_delimited_files([{'file': 'paths/tree/a.csv'}]).take(-1)\n"
+        "except Exception as e:\n    result = str(e).split('\\n')[:2]"),
+    "error_text_opens_with_code_not_found": Case(
+        "try:\n    mltable.from_delimited_files([{'file': 'paths/nope.csv'}]).to_pandas_dataframe()\n"
+        "except Exception as e:\n    result = str(e).split('\\n')[:2]"),
     "from_paths_missing_folder": Case("mltable.from_paths([{'folder': 'paths/nope'}]).to_pandas_dataframe()"),
     "from_paths_no_match_pattern": Case("mltable.from_paths([{'pattern': 'paths/zz*.csv'}]).to_pandas_dataframe()"),
     "from_paths_folder_sorted": Case(
