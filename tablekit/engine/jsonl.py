@@ -54,6 +54,26 @@ def is_invalid_line(error: BaseException) -> bool:
     return getattr(error, "invalid_line", None) is not None
 
 
+def _first_key_wins(pairs) -> Dict[str, Any]:
+    """An object's keys, a repeated one keeping its first value (as polars' parse does; mltable
+    fails such a line with a panic)."""
+    obj: Dict[str, Any] = {}
+    for key, value in pairs:
+        obj.setdefault(key, value)
+    return obj
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_first_key_wins)
+_JSON_SPACE = re.compile(r"[ \t\r\n]*")
+
+
+def _first_value(line: str) -> Any:
+    """The line's first JSON value.  What follows it is ignored, as mltable ignores it (a second
+    object on the line, or any text)."""
+    value, _ = _DECODER.raw_decode(line, _JSON_SPACE.match(line).end())
+    return value
+
+
 def _parse_lines(text: str, options: ReadJsonLines, display: str, first_line: int = 1,
                  max_rows: Optional[int] = None) -> List[Dict[str, Any]]:
     """The lines' objects, up to ``max_rows`` of them: the lines after those are not parsed."""
@@ -70,7 +90,7 @@ def _parse_lines(text: str, options: ReadJsonLines, display: str, first_line: in
         try:
             if not line.strip():
                 raise ValueError("EOF while parsing a value (the line holds only whitespace)")
-            value = json.loads(line)
+            value = _first_value(line)
             if not isinstance(value, dict):
                 raise ValueError("Not a JSON object.")
         except RecursionError:

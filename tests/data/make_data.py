@@ -359,6 +359,18 @@ def jsonl_files() -> None:
     w("jsonl/invalid_late.jsonl", "".join('{"a": %d, "k": "%s"}\n' % (i, "xy"[(i - 1) % 2]) for i in range(1, 5))
       + "not json\n" + '{"a": 5, "k": "x"}\n{"a": 6, "k": "y"}\n')
     w("jsonl/invalid_first.jsonl", 'not json\n{"a": 5, "b": "x"}\n')
+    json_line_oddities()
+
+
+def json_line_oddities() -> None:
+    """Lines holding more than one JSON object, or text after one, and other odd lines."""
+    w("jsonl/two_objects.jsonl", '{"a": 1}{"a": 2}\n{"a": 3}\n')
+    w("jsonl/two_objects_spaced.jsonl", '{"a": 1} {"a": 2, "b": "x"}\n{"a": 3}\n')
+    w("jsonl/text_after_object.jsonl", '{"a": 1}\n{"a": 2} trailing text\n')
+    w("jsonl/array_line.jsonl", '{"a": 1}\n[{"a": 2}]\n')
+    w("jsonl/unterminated.jsonl", '{"a": 1}\n{"a": "x\n')
+    w("jsonl/indented.jsonl", '{"a": 1}\n  \t{"a": 2}  \n')
+    w("jsonl/duplicate_key.jsonl", '{"a": 1}\n{"a": 2, "a": 3}\n')
 
 
 def transform_files() -> None:

@@ -254,6 +254,10 @@ DEVIATIONS["jsonl.take"] = Deviation(
     check=expect_frame(columns=["i", "f", "mix", "big", "neg", "exp", "intf", "huge"],
                        dtypes=["int64"] + ["float64"] * 2 + ["int64"] * 2 + ["float64"] * 2 + ["uint64"],
                        values={"mix": [_F(1.0), _F(2.5)], "huge": [{"int": 18446744073709551615}, {"int": 1}]}))
+DEVIATIONS["jsonl.duplicate_key"] = Deviation(
+    reason="mltable fails with a panic (UnexpectedError: FieldNameConflict) on an object that repeats a key; "
+           "tablekit reads the line, the key keeping its first value (as polars' parse and the exact parser both do)",
+    check=expect_frame(columns=["a"], dtypes=["int64"], values={"a": [{"int": 1}, {"int": 2}]}))
 DEVIATIONS["jsonl.empty_object_late_key"] = Deviation(
     reason="mltable fails with a panic (UnexpectedError) when {} is a key's first value but not in the first row "
            "(earlier rows lack the key or hold null there); tablekit reads the rows (the column is an object "

@@ -11,6 +11,14 @@ def _j(name: str, args: str = "", tail: str = "") -> str:
 
 
 CASES = {
+    # lines with more than one value, or text after one: mltable reads the line's first value
+    "two_objects_on_a_line": Case(_j("two_objects.jsonl")),
+    "two_objects_spaced": Case(_j("two_objects_spaced.jsonl")),
+    "text_after_object": Case(_j("text_after_object.jsonl")),
+    "array_line_error": Case(_j("array_line.jsonl"), phrase="ParseJsonFailure"),
+    "unterminated_string_error": Case(_j("unterminated.jsonl"), phrase="ParseJsonFailure"),
+    "indented_line": Case(_j("indented.jsonl")),
+    "duplicate_key": Case(_j("duplicate_key.jsonl"), note="mltable panics (FieldNameConflict)"),
     "basic": Case(_j("basic.jsonl"), note="first-seen column order, missing keys null, explicit null"),
     "nested": Case(_j("nested.jsonl"), note="arrays and objects kept; mixed array/object/int column"),
     "numbers": Case(_j("numbers.jsonl"),
