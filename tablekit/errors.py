@@ -20,6 +20,7 @@ class ErrorCode:
     TRANSFORMATION_VALIDATION = "ScriptExecution.Transformation.Validation"
     UNEXPECTED = "ScriptExecution.Unexpected"
     ALREADY_EXISTS = "ScriptExecution.WriteStreams.AlreadyExists"
+    WRITE_STREAMS_UNEXPECTED = "ScriptExecution.WriteStreams.Unexpected"  # data that cannot be decoded
 
 
 class MLTableError(Exception):

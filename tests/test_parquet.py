@@ -11,6 +11,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 import tablekit as mltable
 from tablekit.errors import UserErrorException
@@ -191,3 +192,32 @@ def test_dates_to_objects_spread_out_and_empty():
     spread = pl.Series([dt.date(1, 1, 1), dt.date(9999, 12, 31)])
     assert dates_to_objects(spread).tolist() == [dt.date(1, 1, 1), dt.date(9999, 12, 31)]
     assert dates_to_objects(pl.Series([None, None], dtype=pl.Date)).tolist() == [None, None]
+
+
+# -- corrupt files: tablekit's errors only, whatever the plan ----------------------------
+
+_SOUND = pa.table({"i": list(range(600)), "s": [f"v{i}" for i in range(600)], "f": [i / 3 for i in range(600)]})
+_PLANS = {
+    "whole": lambda t: t.to_pandas_dataframe(),
+    "skip_take": lambda t: t.skip(10).take(5).to_pandas_dataframe(),
+    "sample": lambda t: t.take_random_sample(0.5, seed=1).to_pandas_dataframe(),
+    "filter": lambda t: t.filter("col('i') > 5").to_arrow(),
+    "batches": lambda t: list(t.to_batches()),
+}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(where=st.floats(0.0, 1.0, exclude_max=True), bit=st.integers(0, 7), plan=st.sampled_from(sorted(_PLANS)))
+def test_a_flipped_bit_reads_or_fails_with_an_error_code(tmp_path_factory, where, bit, plan):
+    """recorded: parquet.corrupt_page, parquet.corrupt_strings (ExecutionError, WriteStreams.Unexpected)"""
+    from tablekit.errors import MLTableError
+    folder = tmp_path_factory.mktemp("flip")
+    pq.write_table(_SOUND, folder / "sound.parquet", row_group_size=200)
+    data = bytearray((folder / "sound.parquet").read_bytes())
+    at = 4 + int(where * (len(data) - 12))  # past the leading magic, before the trailing footer length
+    data[at] ^= 1 << bit
+    (folder / "flipped.parquet").write_bytes(bytes(data))
+    try:
+        _PLANS[plan](mltable.from_parquet_files([{"file": str(folder / "flipped.parquet")}]))
+    except MLTableError as error:
+        assert error.error_code and error.message

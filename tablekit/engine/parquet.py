@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tablekit.engine import sample
-from tablekit.errors import ErrorCode, data_error
+from tablekit.errors import ErrorCode, ExecutionError, data_error
 from tablekit.sources import SourceFile
 from tablekit.sources.registry import is_remote
 
@@ -30,6 +30,8 @@ ROW_INDEX = "__tablekit_row"  # temporary: a row's position in its file
 SAMPLE_CHUNK_ROWS = 1 << 20  # rows decoded at once by one sampling read (memory vs. per-read costs)
 SAMPLE_READS = min(8, max(2, os.cpu_count() or 1))  # sampling reads at once: one a core, memory bounded
 REMOTE_SAMPLE_READS = 8  # sampling reads of remote files at once (they mostly wait for the network)
+# what polars raises on data it cannot decode (a corrupt page, an encoding it lacks): a panic too
+DECODE_ERRORS = (pl.exceptions.PolarsError, pl.exceptions.PanicException, OSError, ValueError)
 
 
 @dataclass(frozen=True)
@@ -70,9 +72,38 @@ def read_layout(file: SourceFile, first_partition: int) -> ParquetLayout:
         footer = pq.ParquetFile(file.source.parquet_footer_input(file.path))
         rows = tuple(footer.metadata.row_group(i).num_rows for i in range(footer.metadata.num_row_groups))
         schema = footer.schema_arrow
-    except (pa.ArrowException, OSError) as exc:  # magic bytes fine, footer corrupt
+        if not is_remote(file):  # polars parses the footer on its own: a footer only pyarrow reads fails later
+            pl.read_parquet_schema(file.path)
+    except (pa.ArrowException, OSError) + DECODE_ERRORS as exc:  # magic bytes fine, footer corrupt
         raise _invalid(file, f"has a corrupt footer ({exc}).") from None
     return ParquetLayout(file, first_partition, rows, schema)
+
+
+def collect(lazy: pl.LazyFrame, files: Sequence[SourceFile], **options) -> pl.DataFrame:
+    """``lazy.collect()`` of a read of these parquet files; data polars cannot decode is mltable's
+    ExecutionError (WriteStreams.Unexpected) naming the file, never polars' own exception."""
+    try:
+        return lazy.collect(**options)
+    except DECODE_ERRORS as exc:
+        if isinstance(exc, OSError) and "object-store error" in str(exc):
+            raise  # a remote read's failure: sources.remote.native_reader_errors says what it is
+        raise decode_failure(files, exc) from None
+
+
+def decode_failure(files: Sequence[SourceFile], exc: BaseException) -> ExecutionError:
+    """The error for data polars could not decode, naming the first local file pyarrow cannot read."""
+    detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    for file in files:
+        if is_remote(file):
+            continue  # read whole again to tell: not worth it on an error path
+        try:
+            pq.ParquetFile(file.path).read()
+        except (pa.ArrowException, OSError, ValueError) as broken:
+            return ExecutionError(f"The parquet data of '{file.display}' cannot be decoded: {detail} "
+                                  f"(pyarrow: {broken}). The file is corrupt or truncated.",
+                                  ErrorCode.WRITE_STREAMS_UNEXPECTED)
+    where = f"'{files[0].display}'" if len(files) == 1 else f"{len(files)} parquet files"
+    return ExecutionError(f"Reading {where} failed: {detail}.", ErrorCode.WRITE_STREAMS_UNEXPECTED)
 
 
 def read_layouts(files: Sequence[SourceFile]) -> List[ParquetLayout]:
@@ -273,7 +304,8 @@ def sampled_frame(layouts: Sequence[ParquetLayout], drawn: Tuple[int, float, flo
     remote = any(is_remote(layout.file) for layout in layouts)
     with ThreadPoolExecutor(max_workers=REMOTE_SAMPLE_READS if remote else SAMPLE_READS,
                             thread_name_prefix="tablekit-sample") as pool:
-        frames = list(pool.map(lambda read: compact_strings(read.collect()), reads))
+        files = [layout.file for layout in layouts]
+        frames = list(pool.map(lambda read: compact_strings(collect(read, files)), reads))
     return frames[0] if len(frames) == 1 else pl.concat(frames, how="diagonal_relaxed")
 
 

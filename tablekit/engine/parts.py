@@ -114,7 +114,8 @@ def scan_part(parts: Parts, part: int) -> pl.DataFrame:
     frame = finish(conform_part(frame, parts, partition), parts.scan)
     if isinstance(frame, pl.LazyFrame):  # parquet: polars applies the pushdowns while decoding
         # the streaming engine keeps memory to a fraction of the row group when the sample drops most rows
-        return frame.collect(engine="streaming") if parts.scan.sample is not None else frame.collect()
+        options = {"engine": "streaming"} if parts.scan.sample is not None else {}
+        return format_of(parts.scan.read).collect(frame, parts.files, **options)
     return frame
 
 

@@ -60,6 +60,7 @@ def partitioned(scan: Scan, files: Sequence[SourceFile], progress: Progress, exa
 def open_scan(scan: Scan, files: Sequence[SourceFile], progress: Progress, exact: bool = True) -> ChunkedScan:
     """The scan's schema (reading only what fixes it) and its chunks (read as they are consumed)."""
     read = partitioned(scan, files, progress, exact)
+    collect = format_of(scan.read).collect
     schema = project(pl.DataFrame(schema=read.schema), scan).schema
     predicate: Optional[pl.Expr] = None
     if scan.predicate is not None:
@@ -68,9 +69,9 @@ def open_scan(scan: Scan, files: Sequence[SourceFile], progress: Progress, exact
     def finish(chunk) -> pl.DataFrame:  # on a worker thread: a partition's decoding
         frame = conform(chunk() if callable(chunk) else chunk, schema)
         if predicate is None:
-            return frame.collect() if isinstance(frame, pl.LazyFrame) else frame
+            return collect(frame, files) if isinstance(frame, pl.LazyFrame) else frame
         if isinstance(frame, pl.LazyFrame):  # parquet: polars filters while decoding
-            return frame.filter(predicate).collect()
+            return collect(frame.filter(predicate), files)
         return compact(frame.filter(predicate), frame.height)
 
     offset = Offset(0 if read.offset_dropped else scan.offset)

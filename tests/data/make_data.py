@@ -286,6 +286,7 @@ def parquet_files() -> None:
     pq.write_table(pa.table({"id": pa.array([1], pa.int64())}), root / "bad" / "a.parquet")
     w("parquet/bad/notes.txt", "not parquet\n")
     spark_output(root / "spark")
+    corrupt_pages(root)
     # empty table
     pq.write_table(pa.table({"id": pa.array([], pa.int64()), "s": pa.array([], pa.string())}), root / "empty.parquet")
     # NaN beside nulls of other types (filter: a null on the other side beats NaN's rules)
@@ -295,6 +296,21 @@ def parquet_files() -> None:
                              "s": pa.array([None, "x", "y", None], pa.string()),
                              "d": pa.array([None, dt.datetime(2021, 1, 2), None, None], pa.timestamp("us"))}),
                    root / "nan_null.parquet")
+
+
+def corrupt_pages(root) -> None:
+    """Files whose footer is sound but one of whose pages is not: a byte flipped in a compressed
+    dictionary page (snappy data no reader decodes), and in a string dictionary page (bytes that
+    are not UTF-8 where polars checks them)."""
+    path = root / "corrupt_page.parquet"
+    pq.write_table(pa.table({"id": pa.array(range(1000), pa.int64()), "s": [f"value {i}" for i in range(1000)]}),
+                   path)
+    metadata = pq.ParquetFile(path).metadata
+    data = path.read_bytes()
+    for name, column, delta in (("corrupt_page.parquet", 0, 30), ("corrupt_strings.parquet", 1, 30)):
+        chunk = metadata.row_group(0).column(column)
+        at = (chunk.dictionary_page_offset or chunk.data_page_offset) + delta
+        (root / name).write_bytes(data[:at] + bytes([data[at] ^ 0xFF]) + data[at + 1:])
 
 
 def spark_output(folder) -> None:

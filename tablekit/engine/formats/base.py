@@ -78,6 +78,8 @@ class Format:
     # (scan, files) -> whether select_partitions picks mltable's ranges of large files, which only the
     # whole read reads (then the partitions are one chunk: that read)
     picks_ranges: Optional[Callable[..., bool]] = None
+    # (lazy frame, files, **collect options) -> its rows: how the drivers decode a lazy chunk or part
+    collect: Callable[..., pl.DataFrame] = lambda lazy, files, **options: lazy.collect(**options)
 
 
 # -- partition columns ---------------------------------------------------------------

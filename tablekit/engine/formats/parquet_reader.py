@@ -100,7 +100,7 @@ def scan_layouts(scan: Scan, layouts, every=None, failing: bool = False,
     if rows is not None:
         lazy = lazy.filter(rows)
     lazy = finish(lazy, scan, pl.col(ERRORS).is_not_null() if failing else None)  # polars pushes these down
-    frame = lazy.collect()
+    frame = parquet.collect(lazy, [layout.file for layout in layouts])
     if failing:
         check_read(frame)
     return ScanResult(frame, parquet.arrow_types(layouts))
@@ -190,4 +190,4 @@ def read_part(parts: Parts, partition: int, byte_range=None) -> pl.LazyFrame:
 
 
 FORMAT = Format(read_whole=read_whole, open_partitions=open_partitions, plan_parts=plan_parts, read_part=read_part,
-                inputs=data_files, keeps_file_types=True)
+                inputs=data_files, keeps_file_types=True, collect=parquet.collect)

@@ -139,6 +139,9 @@ CASES = {
     "spark_success_partition_count": Case("mltable.from_parquet_files([{'pattern': 'parquet/spark/*'}])"
                                           ".get_partition_count()"),
     # -------------------------------------------------------------- bad files
+    "corrupt_page": Case(_file("corrupt_page.parquet"), note="a sound footer, a page no reader decodes"),
+    "corrupt_page_take": Case(_file("corrupt_page.parquet", ".take(2)")),
+    "corrupt_strings": Case(_file("corrupt_strings.parquet"), note="string bytes that are not UTF-8"),
     "bad_folder": Case(_pq("[{'folder': 'parquet/bad'}]"), phrase="Invalid Parquet file"),
     "bad_text_file": Case(_file("bad/notes.txt"), phrase="Invalid Parquet file"),
     "csv_as_parquet": Case(_pq("[{'file': 'csv/basic.csv'}]"), phrase="Invalid Parquet file"),
