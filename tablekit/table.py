@@ -367,25 +367,33 @@ class MLTable:
 
 # -- constructors ------------------------------------------------------------
 
-def load(uri, storage_options: Optional[dict] = None, ml_client=None) -> MLTable:
+def load(uri, storage_options: Optional[dict] = None, ml_client=None, *, trusted: bool = False) -> MLTable:
     """The table an MLTable file describes: ``uri`` is its folder or the file itself.
 
     Relative paths in the file resolve against the file's folder; ``.paths``
-    keeps them as written.
+    keeps them as written.  An MLTable from storage or the workspace catalog
+    reads only its own storage, with credentials for it alone, unless
+    ``trusted`` (see tablekit/sources/trust.py).
     """
     if not isinstance(uri, str):
         raise user_error(f"The uri should be a string path to a folder containing an MLTable file, not "
                          f"{type(uri).__name__}")
+    given, origin = uri, None  # origin: the storage of a table from elsewhere
     if uri[:8].lower() == "azureml:":  # a datastore path or data asset: found through the workspace catalog
         from tablekit.catalog.resolve import mltable_folder
-        uri, storage_options = mltable_folder(uri, ml_client, storage_options)
+        uri, storage_options, origin = mltable_folder(uri, ml_client, storage_options)
     options = StorageOptions(storage_options)
     if scheme_of(uri) in ("", "file"):
         folder, text = read_mltable_file(uri)
     else:  # a URL (wasbs://, abfss://, https://): relative paths in the file stay relative to its folder URL
         folder, text = read_remote_mltable_file(uri, options)
+        origin = origin or folder
     plan, traits, metadata = plan_from_dict(parse_text(text, uri), folder)
-    return MLTable(replace(plan, storage_options=options), traits, metadata)
+    plan = replace(plan, storage_options=options)
+    if origin is not None and not trusted:
+        from tablekit.sources.trust import confine
+        plan = confine(plan, origin, given)
+    return MLTable(plan, traits, metadata)
 
 
 def read_remote_mltable_file(uri: str, options: StorageOptions) -> Tuple[str, str]:

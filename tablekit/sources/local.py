@@ -24,6 +24,15 @@ def local_path(value: str, base_dir: str) -> str:
     return os.path.normpath(value)
 
 
+def is_within(path: str, root: str) -> bool:
+    """Whether ``path`` is ``root`` or below it once symbolic links (of the parts that exist) are resolved."""
+    root = os.path.realpath(root)
+    try:
+        return os.path.commonpath([root, os.path.realpath(path)]) == root
+    except ValueError:  # another drive
+        return False
+
+
 def not_found(kind: str, value: str, detail: str = ""):
     return data_error(ErrorCode.NOT_FOUND,
                       f"The requested stream was not found: {kind} '{value}' does not exist{detail}.")
