@@ -34,7 +34,7 @@ from tablekit.plan.nodes import (ConvertColumnTypes, DropColumns, ExtractPartiti
                                  SelectPartitions, Skip, Take, TakeRandomSample)
 from tablekit.plan.partition_format import file_level_filters, mltable_partition_keys
 from tablekit.progress import SILENT, Progress
-from tablekit.sources.credentials import StorageOptions
+from tablekit.sources.credentials import StorageOptions, redact
 from tablekit.sources.local import local_path
 from tablekit.sources.registry import scheme_of, source_for
 from tablekit.engine.delta import deltalake_module
@@ -257,7 +257,7 @@ class MLTable:
         return plan_yaml.plan_to_dict(self._plan, self.traits._values, self.metadata._values)
 
     def __repr__(self) -> str:
-        return plan_yaml.dump(self._to_yaml_dict())
+        return redact(plan_yaml.dump(self._to_yaml_dict()))  # a SAS token in a path's URL is not for showing
 
     __str__ = __repr__
 
@@ -285,7 +285,7 @@ class MLTable:
 
     def explain(self) -> str:
         """The optimized plan the engine will run, as text."""
-        return explain(self._plan, describe_reads(optimize(self._plan)))
+        return redact(explain(self._plan, describe_reads(optimize(self._plan))))
 
     # -- materializing -----------------------------------------------------
     def _execute(self, progress: Progress = SILENT):

@@ -24,7 +24,7 @@ from tablekit.catalog import secrets
 from tablekit.catalog.store import DatastoreRecord, now
 from tablekit.catalog.uris import datastore_uri
 from tablekit.errors import user_error
-from tablekit.sources.credentials import remember_secret
+from tablekit.sources.credentials import redact, remember_secret
 from tablekit.sources.local import path_under
 
 if TYPE_CHECKING:
@@ -215,13 +215,13 @@ class Datastore:
 
     def describe(self) -> Dict[str, str]:
         """What ``tablekit datastore show`` prints: no secret, only where it is kept."""
-        info = {"name": self.name, "type": self.datastore_type, "url": self.url, "credential": self.credential,
+        info = {"name": self.name, "type": self.datastore_type, "url": redact(self.url), "credential": self.credential,
                 "default": str(self.is_default).lower(), "created": self._record.created_at}
         info.update({k: v for k, v in sorted(self._record.properties.items())})
         return info
 
     def __repr__(self) -> str:
-        return f"Datastore(name={self.name!r}, type={self.datastore_type!r}, url={self.url!r}, " \
+        return f"Datastore(name={self.name!r}, type={self.datastore_type!r}, url={redact(self.url)!r}, " \
                f"credential={self.credential!r})"
 
     def __eq__(self, other: object) -> bool:
