@@ -3,8 +3,6 @@ repr, explain(), `tablekit asset show|list` and `tablekit datastore show|list` m
 error messages do; the table still reads with it and saves it."""
 from __future__ import annotations
 
-import pytest
-
 import tablekit as mltable
 from tablekit.cli import main
 
