@@ -34,7 +34,7 @@ from tablekit.plan.nodes import (ConvertColumnTypes, DropColumns, ExtractPartiti
                                  SelectPartitions, Skip, Take, TakeRandomSample)
 from tablekit.plan.partition_format import file_level_filters, mltable_partition_keys
 from tablekit.progress import SILENT, Progress
-from tablekit.sources.credentials import StorageOptions
+from tablekit.sources.credentials import StorageOptions, redact
 from tablekit.sources.local import local_path
 from tablekit.sources.registry import scheme_of, source_for
 from tablekit.engine.delta import deltalake_module
@@ -257,7 +257,7 @@ class MLTable:
         return plan_yaml.plan_to_dict(self._plan, self.traits._values, self.metadata._values)
 
     def __repr__(self) -> str:
-        return plan_yaml.dump(self._to_yaml_dict())
+        return redact(plan_yaml.dump(self._to_yaml_dict()))  # a SAS token in a path's URL is not for showing
 
     __str__ = __repr__
 
@@ -285,7 +285,7 @@ class MLTable:
 
     def explain(self) -> str:
         """The optimized plan the engine will run, as text."""
-        return explain(self._plan, describe_reads(optimize(self._plan)))
+        return redact(explain(self._plan, describe_reads(optimize(self._plan))))
 
     # -- materializing -----------------------------------------------------
     def _execute(self, progress: Progress = SILENT):
@@ -367,25 +367,33 @@ class MLTable:
 
 # -- constructors ------------------------------------------------------------
 
-def load(uri, storage_options: Optional[dict] = None, ml_client=None) -> MLTable:
+def load(uri, storage_options: Optional[dict] = None, ml_client=None, *, trusted: bool = False) -> MLTable:
     """The table an MLTable file describes: ``uri`` is its folder or the file itself.
 
     Relative paths in the file resolve against the file's folder; ``.paths``
-    keeps them as written.
+    keeps them as written.  An MLTable from storage or the workspace catalog
+    reads only its own storage, with credentials for it alone, unless
+    ``trusted`` (see tablekit/sources/trust.py).
     """
     if not isinstance(uri, str):
         raise user_error(f"The uri should be a string path to a folder containing an MLTable file, not "
                          f"{type(uri).__name__}")
+    given, origin = uri, None  # origin: the storage of a table from elsewhere
     if uri[:8].lower() == "azureml:":  # a datastore path or data asset: found through the workspace catalog
         from tablekit.catalog.resolve import mltable_folder
-        uri, storage_options = mltable_folder(uri, ml_client, storage_options)
+        uri, storage_options, origin = mltable_folder(uri, ml_client, storage_options)
     options = StorageOptions(storage_options)
     if scheme_of(uri) in ("", "file"):
         folder, text = read_mltable_file(uri)
     else:  # a URL (wasbs://, abfss://, https://): relative paths in the file stay relative to its folder URL
         folder, text = read_remote_mltable_file(uri, options)
+        origin = origin or folder
     plan, traits, metadata = plan_from_dict(parse_text(text, uri), folder)
-    return MLTable(replace(plan, storage_options=options), traits, metadata)
+    plan = replace(plan, storage_options=options)
+    if origin is not None and not trusted:
+        from tablekit.sources.trust import confine
+        plan = confine(plan, origin, given)
+    return MLTable(plan, traits, metadata)
 
 
 def read_remote_mltable_file(uri: str, options: StorageOptions) -> Tuple[str, str]:

@@ -79,8 +79,8 @@ def test_an_asset_resolves_through_the_client(client, workspace):
 def test_load_refuses_what_it_cannot_load(client, workspace):
     with pytest.raises(UserErrorException, match="Can only load MLTable type asset"):
         mltable_folder("azureml:raw:1", ml_client=client)
-    url, options = mltable_folder("azureml:sales:1", ml_client=client)
-    assert url.startswith("wasbs://cont@acct") and options["credential"] is client._credential
+    url, options, root = mltable_folder("azureml:sales:1", ml_client=client)
+    assert url.startswith("wasbs://cont@acct") and options["credential"] is client._credential and root == url
     with pytest.raises(UserErrorException, match="does not match workspace context in ml_client"):
         resolve_with_ml_client("azureml://subscriptions/sub-1/resourcegroups/rg-1/workspaces/other/datastores/"
                                "blobs/paths/x", client)

@@ -21,6 +21,7 @@ from tablekit.catalog import uris
 from tablekit.catalog.datastore import Datastore
 from tablekit.catalog.workspace import ASSET_TYPES, DataAsset, Workspace
 from tablekit.errors import user_error
+from tablekit.sources.credentials import redact
 
 
 def _workspace(args) -> Workspace:
@@ -66,7 +67,7 @@ def _split(value: str, what: str) -> List[str]:
 # -- datastore -------------------------------------------------------------------
 
 def cmd_datastore_list(args) -> None:
-    rows = [{"name": ds.name, "type": ds.datastore_type, "url": ds.url, "default": "*" if ds.is_default else ""}
+    rows = [{"name": ds.name, "type": ds.datastore_type, "url": redact(ds.url), "default": "*" if ds.is_default else ""}
             for ds in _workspace(args).datastores.values()]
     _print_rows(rows, ["name", "type", "default", "url"], args.json)
 
@@ -98,7 +99,7 @@ def cmd_datastore_add(args) -> None:
                                                      account_key=_secret(args.account_key), **azure)
     if args.default:
         ws.set_default_datastore(ds.name)
-    print(f"registered datastore {ds.name}: {ds.url}", file=sys.stderr)
+    print(f"registered datastore {ds.name}: {redact(ds.url)}", file=sys.stderr)
 
 
 def cmd_datastore_remove(args) -> None:
@@ -123,7 +124,7 @@ def cmd_datastore_download(args) -> None:
 # -- asset -------------------------------------------------------------------------
 
 def _asset_fields(asset: DataAsset) -> Dict[str, object]:
-    return {"name": asset.name, "version": asset.version, "type": asset.type, "path": asset.path,
+    return {"name": asset.name, "version": asset.version, "type": asset.type, "path": redact(asset.path),
             "uri": asset.uri, "description": asset.description or "", "tags": asset.tags,
             "created": asset.created_at}
 

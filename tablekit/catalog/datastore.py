@@ -24,7 +24,8 @@ from tablekit.catalog import secrets
 from tablekit.catalog.store import DatastoreRecord, now
 from tablekit.catalog.uris import datastore_uri
 from tablekit.errors import user_error
-from tablekit.sources.credentials import remember_secret
+from tablekit.sources.credentials import redact, remember_secret
+from tablekit.sources.local import path_under
 
 if TYPE_CHECKING:
     from tablekit.catalog.workspace import Workspace
@@ -214,13 +215,13 @@ class Datastore:
 
     def describe(self) -> Dict[str, str]:
         """What ``tablekit datastore show`` prints: no secret, only where it is kept."""
-        info = {"name": self.name, "type": self.datastore_type, "url": self.url, "credential": self.credential,
+        info = {"name": self.name, "type": self.datastore_type, "url": redact(self.url), "credential": self.credential,
                 "default": str(self.is_default).lower(), "created": self._record.created_at}
         info.update({k: v for k, v in sorted(self._record.properties.items())})
         return info
 
     def __repr__(self) -> str:
-        return f"Datastore(name={self.name!r}, type={self.datastore_type!r}, url={self.url!r}, " \
+        return f"Datastore(name={self.name!r}, type={self.datastore_type!r}, url={redact(self.url)!r}, " \
                f"credential={self.credential!r})"
 
     def __eq__(self, other: object) -> bool:
@@ -346,6 +347,9 @@ class Datastore:
             pairs.append((file, clean_path("/".join([target, rel.replace(os.sep, "/")]))))
         filesystem, root = self.filesystem()
         self._check_writable()
+        if self.kind == "local":  # a symbolic link in the datastore's folder must not lead a copy out of it
+            for _, path in pairs:
+                path_under(self.url, path)
         copies = [(local, f"{root}/{path}", os.path.getsize(local)) for local, path in pairs]
         copy_files(filesystem, copies, upload=True, overwrite=overwrite, show_progress=show_progress,
                    description=f"upload to {self.name}")
@@ -370,7 +374,8 @@ class Datastore:
         remote = [(path, size) for path, size in list_files(filesystem, root, folder, description)
                   if path.startswith(prefix_text)]
         target_path = os.path.abspath(target_path)
-        copies = [(f"{root}/{path}", os.path.join(target_path, *path.split("/")), size) for path, size in remote]
+        # a blob name is anyone's text: every destination is checked before the first copy
+        copies = [(f"{root}/{path}", path_under(target_path, path), size) for path, size in remote]
         return copy_files(filesystem, copies, upload=False, overwrite=overwrite, show_progress=show_progress,
                           description=description)
 

@@ -18,11 +18,13 @@ from __future__ import annotations
 import posixpath
 from typing import Optional
 
+from fsspec.implementations.local import LocalFileSystem
 from fsspec.spec import AbstractFileSystem
 
 from tablekit.catalog import uris
 from tablekit.catalog.datastore import Datastore
 from tablekit.errors import user_error
+from tablekit.sources.local import path_under
 
 # what an existing destination does on put (azureml-fsspec's 'overwrite' modes)
 OVERWRITE_MODES = ("MERGE_WITH_OVERWRITE", "APPEND", "FAIL_ON_FILE_CONFLICT")
@@ -117,6 +119,13 @@ class AzureMachineLearningFileSystem(AbstractFileSystem):
         path = self._strip_protocol(path)
         return f"{self._root}/{path}" if path else self._root
 
+    def _writable(self, path: str) -> str:
+        """``_full(path)`` to write or remove; in a local folder, refused when a symbolic link leads it out."""
+        full = self._full(path)
+        if isinstance(self._backing, LocalFileSystem):
+            path_under(self._root, full[len(self._root):])
+        return full
+
     def _mine(self, backing_name: str) -> str:
         name = backing_name.rstrip("/")
         root = self._root.rstrip("/")
@@ -137,8 +146,8 @@ class AzureMachineLearningFileSystem(AbstractFileSystem):
         return self._entry(self._backing.info(self._full(path)))
 
     def _open(self, path, mode="rb", block_size=None, autocommit=True, cache_options=None, **kwargs):
-        return self._backing.open(self._full(path), mode, block_size=block_size, cache_options=cache_options,
-                                  **kwargs)
+        full = self._full(path) if mode.startswith("r") else self._writable(path)
+        return self._backing.open(full, mode, block_size=block_size, cache_options=cache_options, **kwargs)
 
     def get_file(self, rpath, lpath, callback=None, **kwargs):
         return self._backing.get_file(self._full(rpath), lpath, **kwargs)
@@ -148,7 +157,7 @@ class AzureMachineLearningFileSystem(AbstractFileSystem):
         mode = str(overwrite).upper()
         if mode not in OVERWRITE_MODES:
             raise user_error(f"overwrite must be one of {', '.join(OVERWRITE_MODES)}, not {overwrite!r}")
-        full = self._full(rpath)
+        full = self._writable(rpath)
         if mode != "MERGE_WITH_OVERWRITE" and self._backing.exists(full):
             if mode == "APPEND":
                 return None  # keep the file that is there
@@ -159,22 +168,22 @@ class AzureMachineLearningFileSystem(AbstractFileSystem):
         return self._backing.put_file(lpath, full, **kwargs)
 
     def mkdir(self, path, create_parents=True, **kwargs):
-        return self._backing.mkdir(self._full(path), create_parents=create_parents, **kwargs)
+        return self._backing.mkdir(self._writable(path), create_parents=create_parents, **kwargs)
 
     def makedirs(self, path, exist_ok=False):
-        return self._backing.makedirs(self._full(path), exist_ok=exist_ok)
+        return self._backing.makedirs(self._writable(path), exist_ok=exist_ok)
 
     def rm_file(self, path):
-        return self._backing.rm_file(self._full(path))
+        return self._backing.rm_file(self._writable(path))
 
     def rmdir(self, path):
-        return self._backing.rmdir(self._full(path))
+        return self._backing.rmdir(self._writable(path))
 
     def _rm(self, path):
-        return self._backing.rm(self._full(path))
+        return self._backing.rm(self._writable(path))
 
     def cp_file(self, path1, path2, **kwargs):
-        return self._backing.cp_file(self._full(path1), self._full(path2), **kwargs)
+        return self._backing.cp_file(self._full(path1), self._writable(path2), **kwargs)
 
     def modified(self, path):
         return self._backing.modified(self._full(path))

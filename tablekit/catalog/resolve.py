@@ -62,13 +62,16 @@ def resolve(text: str, workspace: Optional[Workspace] = None) -> Location:
     return Location(datastore.url_of(parsed.path), datastore, parsed.path, parsed.prefix)
 
 
-def mltable_folder(text: str, ml_client=None, storage_options: Optional[dict] = None) -> Tuple[str, Optional[dict]]:
-    """(the storage folder holding the MLTable file an azureml URI names, the storage_options to read it with).
+def mltable_folder(text: str, ml_client=None,
+                   storage_options: Optional[dict] = None) -> Tuple[str, Optional[dict], str]:
+    """(the storage folder holding the MLTable file an azureml URI names, the storage_options to read it with,
+    the storage it is in: the datastore's root, or the asset's URL).
 
     A data asset must be of type mltable, as mltable requires.  The options
     are the datastore's credentials (the caller's own ones win); with an
     azure-ai-ml ``ml_client`` the URI is resolved by that workspace instead of
-    the local catalog, and read with the client's credential.
+    the local catalog, and read with the client's credential.  What the table
+    may read besides that storage: see tablekit/sources/trust.py.
     """
     if ml_client is not None:
         from tablekit.catalog.ml_client import resolve_with_ml_client
@@ -76,7 +79,7 @@ def mltable_folder(text: str, ml_client=None, storage_options: Optional[dict] = 
         target = resolve_with_ml_client(text, ml_client)
         if target.asset_type not in (None, "mltable"):
             raise user_error(f"Can only load MLTable type asset; '{text}' is a {target.asset_type} asset")
-        return target.url, storage_options or target.read_options()
+        return target.url, storage_options or target.read_options(), target.url
     location = resolve(text)
     if location.asset is not None and location.asset.type != "mltable":
         raise user_error(f"Can only load MLTable type asset; '{text}' is a {location.asset.type} asset "
@@ -86,4 +89,5 @@ def mltable_folder(text: str, ml_client=None, storage_options: Optional[dict] = 
             and not (os.path.basename(location.url) == MLTABLE_FILE and os.path.isfile(location.url)):
         raise user_error(f"Not able to find MLTable file from the MLTable folder '{text}' (the folder "
                          f"{location.url} of datastore '{location.datastore.name}')")
-    return location.url, storage_options or location.storage_options() or None
+    root = location.datastore.url_of("") if location.datastore is not None else location.url
+    return location.url, storage_options or location.storage_options() or None, root

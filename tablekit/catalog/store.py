@@ -8,6 +8,12 @@ Every change runs in a ``BEGIN IMMEDIATE`` transaction: SQLite then lets one
 writer in at a time, across processes, and the others wait (``timeout``), so
 a new asset version is read and written under the same lock and two
 processes never get the same number or lose one.
+
+The catalog may hold secrets (``secret_store="plaintext"``), so it is private
+from the start: the home tablekit creates is 0700, the catalog file 0600
+(tightened if an older tablekit left it readable by others), and every
+connection sets ``secure_delete``, so a replaced or removed secret's bytes
+are overwritten rather than left in the file's free pages.
 """
 from __future__ import annotations
 
@@ -83,13 +89,29 @@ class CatalogStore:
     def __init__(self, home: str):
         self.home = home
         self.path = os.path.join(home, CATALOG_FILE)
+        self._private = False  # whether the home and the file were seen private
+
+    def _make_private(self) -> None:
+        """The home (when tablekit creates it) 0700, the catalog file 0600, before SQLite opens it."""
+        if not os.path.isdir(self.home):
+            os.makedirs(self.home, exist_ok=True)
+            os.chmod(self.home, 0o700)  # makedirs' mode is masked by the umask
+        try:
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
+            if os.stat(self.path).st_mode & 0o077:
+                os.chmod(self.path, 0o600)
+        except OSError as exc:
+            raise self._unusable(exc) from None
+        self._private = True
 
     @contextmanager
     def _connect(self, write: bool) -> Iterator[sqlite3.Connection]:
-        os.makedirs(self.home, exist_ok=True)
+        if not self._private:
+            self._make_private()
         # isolation_level=None: transactions are begun here, explicitly, not by the sqlite3 module
         try:
             connection = sqlite3.connect(self.path, timeout=LOCK_TIMEOUT_SECONDS, isolation_level=None)
+            connection.execute("PRAGMA secure_delete = ON")
         except sqlite3.Error as exc:
             raise self._unusable(exc) from None
         try:
@@ -172,8 +194,6 @@ class CatalogStore:
             if not overwrite and db.execute("SELECT 1 FROM datastores WHERE name = ?", (record.name,)).fetchone():
                 raise user_error(f"A datastore named '{record.name}' is already registered; pass overwrite=True "
                                  "to replace it")
-            if record.credential and record.credential.get("store") == "plaintext":
-                os.chmod(self.path, 0o600)  # the user chose to keep a secret here: only they may read it
             self._insert_datastore(db, record)
 
     def datastore(self, name: str) -> DatastoreRecord:

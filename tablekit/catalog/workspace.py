@@ -20,6 +20,7 @@ from tablekit.catalog import uris
 from tablekit.catalog.datastore import Datastore, clean_path
 from tablekit.catalog.store import AssetRecord, CatalogStore, DatastoreRecord, version_taken
 from tablekit.errors import user_error
+from tablekit.sources.credentials import redact
 
 HOME_ENV = "TABLEKIT_HOME"
 DEFAULT_HOME = os.path.join("~", ".tablekit")
@@ -48,6 +49,11 @@ class DataAsset:
     description: Optional[str] = None
     tags: Dict[str, str] = field(default_factory=dict)
     created_at: str = ""
+
+    def __repr__(self) -> str:
+        return (f"DataAsset(name={self.name!r}, version={self.version!r}, type={self.type!r}, "
+                f"path={redact(self.path)!r}, description={self.description!r}, tags={self.tags!r}, "
+                f"created_at={self.created_at!r})")  # a SAS token in the path's URL is not for showing
 
     @property
     def uri(self) -> str:

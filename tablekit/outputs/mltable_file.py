@@ -25,7 +25,7 @@ from tablekit.plan.nodes import PathEntry, Plan
 from tablekit.plan.yaml import dump
 from tablekit.progress import SILENT, Progress
 from tablekit.sources.registry import resolve_paths, scheme_of
-from tablekit.sources.local import local_path
+from tablekit.sources.local import local_path, path_under
 
 MLTABLE_FILE = "MLTable"
 OVERWRITE_MODES = {True: "overwrite", "overwrite": "overwrite", False: "fail", "fail": "fail", "skip": "skip"}
@@ -111,6 +111,8 @@ def _save_colocated(plan: Plan, destination: str, staging: str, mode: str, progr
     source_ids = {_file_id(f.path) for f in files} - {None}
     moves = [(staged_path, os.path.join(destination, rel)) for staged_path, rel in staged
              if _file_id(os.path.join(destination, rel)) not in source_ids]
+    for _, final in moves:  # a symbolic link in the destination must not lead a file out of it
+        path_under(destination, os.path.relpath(os.path.dirname(final), destination).replace(os.sep, "/"))
     existing = [final for _, final in moves if os.path.exists(final)]
     if existing and mode == "fail":  # checked before anything is moved
         raise already_exists(f"'{existing[0]}' exists and overwrite is False")

@@ -17,6 +17,9 @@ Credentials, first found wins (see docs/remote-storage.md):
   3. AZURE_STORAGE_KEY / AZURE_STORAGE_ACCOUNT_KEY or AZURE_STORAGE_SAS_TOKEN, when
      AZURE_STORAGE_ACCOUNT(_NAME) is unset or names the URL's account.
   4. azure-identity's DefaultAzureCredential when installed, else anonymous.
+A table tablekit did not make itself (``StorageOptions.origin``, see trust.py)
+gets none of these for storage other than its own: an account, host or
+protocol other than the origin's is read anonymously.
 
 Files are listed and their bytes fetched with the Blob REST calls of
 ``azure_rest``; parquet data is read by polars' object-store reader
@@ -139,10 +142,24 @@ class TokenProvider:
         return {"bearer_token": token.token}, token.expires_on
 
 
+def _same_storage(location: BlobLocation, origin: str) -> bool:
+    """Whether ``origin`` (a table's URL) is in the location's account, at the same host, by the same protocol."""
+    match = URL_FORM.match(origin)
+    if match is None or match.group("scheme").lower() not in SCHEMES or not HOST_FORM.match(match.group("host")):
+        return False  # a web server or a local folder: no Azure storage is the table's own
+    return parse_url(origin).default_endpoint.lower() == location.default_endpoint.lower()
+
+
 def resolve_access(location: BlobLocation, options: StorageOptions,
                    environ: Mapping[str, str] = os.environ) -> BlobAccess:
     """The endpoint and credential for the URL's account (see the module docstring for the order)."""
     account = location.account
+    if options.origin is not None and not _same_storage(location, options.origin):
+        # a path someone else's table names: the user's credentials are not for it
+        return _access(account, options.get("blob_endpoint") or location.default_endpoint,
+                       source=f"anonymous access (no credentials were sent: the table was loaded from "
+                              f"'{options.origin}', and credentials go only to that storage unless the table "
+                              f"is loaded with trusted=True)")
     named = options.get("account_name")
     if named and named.lower() != account:
         raise user_error(f"storage_options name account '{named}' but the path '{location.url(location.name)}' "
@@ -227,7 +244,7 @@ class AzureBlobSource:
     """The registry's entry for wasb(s)/abfs(s): ``connect`` gives a connection for one materialization."""
 
     def connect(self, storage_options: Optional[StorageOptions] = None) -> "AzureBlobConnection":
-        return AzureBlobConnection(storage_options or StorageOptions())
+        return AzureBlobConnection(storage_options if storage_options is not None else StorageOptions())
 
 
 class AzureBlobConnection(RemoteConnection):
@@ -236,14 +253,16 @@ class AzureBlobConnection(RemoteConnection):
     def __init__(self, options: StorageOptions):
         super().__init__()
         self._options = options
-        self._services: Dict[str, Tuple[BlobService, BlobAccess]] = {}  # by account
+        # by account, host and protocol: the same account named at another host is another storage
+        self._services: Dict[str, Tuple[BlobService, BlobAccess]] = {}
 
     # -- services and errors
     def _service(self, location: BlobLocation) -> Tuple[BlobService, BlobAccess]:
-        if location.account not in self._services:
+        key = location.default_endpoint.lower()
+        if key not in self._services:
             access = resolve_access(location, self._options)
-            self._services[location.account] = (access.service(RetryPolicy.from_options(self._options)), access)
-        return self._services[location.account]
+            self._services[key] = (access.service(RetryPolicy.from_options(self._options)), access)
+        return self._services[key]
 
     @contextmanager
     def _errors(self, location: BlobLocation, display: str):

@@ -12,6 +12,10 @@ Keys (Azure ones follow adlfs and the Azure SDK):
 Transfer keys, for every remote storage (see retry.py): max_retries, timeout.
 mltable's own workspace keys (subscription, resource_group, workspace,
 location, auth_dict) are accepted and ignored here.
+
+``origin`` is set for a table tablekit did not make itself (one loaded from
+storage or a registered asset, see trust.py): the storage it came from, the
+only one its credentials may be sent to.
 """
 from __future__ import annotations
 
@@ -42,6 +46,7 @@ class StorageOptions:
     """The credentials and endpoints of one table's storage, validated, with secrets hidden."""
 
     def __init__(self, options: Optional[Mapping[str, Any]] = None):
+        self.origin: Optional[str] = None  # None: the user's own table, whose credentials go where its paths say
         if options is None:
             options = {}
         if not isinstance(options, Mapping):
@@ -58,6 +63,12 @@ class StorageOptions:
                     raise user_error(f"storage_options['{key}'] must be a string")
                 remember_secret(self._values[key])
 
+    def confined_to(self, origin: str) -> "StorageOptions":
+        """The same options for a table from ``origin``: credentials go to that storage only."""
+        confined = StorageOptions()
+        confined._values, confined.origin = self._values, origin
+        return confined
+
     def get(self, key: str, default: Any = None) -> Any:
         return self._values.get(key, default)
 
@@ -65,7 +76,7 @@ class StorageOptions:
         return bool(self._values)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, StorageOptions) and self._values == other._values
+        return isinstance(other, StorageOptions) and (self._values, self.origin) == (other._values, other.origin)
 
     def __hash__(self) -> int:
         return hash(tuple(sorted(self._values)))

@@ -11,7 +11,7 @@ import os
 from typing import Iterator, List, Tuple
 from urllib.parse import unquote
 
-from tablekit.errors import ErrorCode, ExecutionError, data_error
+from tablekit.errors import ErrorCode, ExecutionError, data_error, user_error
 
 
 def local_path(value: str, base_dir: str) -> str:
@@ -22,6 +22,27 @@ def local_path(value: str, base_dir: str) -> str:
     if not os.path.isabs(value):
         value = os.path.join(base_dir, value)
     return os.path.normpath(value)
+
+
+def is_within(path: str, root: str) -> bool:
+    """Whether ``path`` is ``root`` or below it once symbolic links (of the parts that exist) are resolved."""
+    root = os.path.realpath(root)
+    try:
+        return os.path.commonpath([root, os.path.realpath(path)]) == root
+    except ValueError:  # another drive
+        return False
+
+
+def path_under(root: str, relative: str) -> str:
+    """``root`` joined with the '/'-separated ``relative``, for writing: a UserErrorException when that
+    is not inside ``root`` (a '..' part, an absolute path, or a symbolic link, the path's own or a
+    folder's on the way, leading out)."""
+    parts = [part for part in relative.split("/") if part not in ("", ".")]
+    path = os.path.join(root, *parts)
+    if ".." in parts or not is_within(path, root):
+        raise user_error(f"Not writing '{relative}': it would land outside {root} (a '..' in the name, or a "
+                         f"symbolic link leading out of the folder)")
+    return path
 
 
 def not_found(kind: str, value: str, detail: str = ""):
