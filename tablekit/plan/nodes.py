@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Optional, Tuple, Union
 
+from tablekit.plan.validate import check_step, check_text
 from tablekit.types import DataType
 
 @dataclass(frozen=True)
@@ -205,6 +206,12 @@ class Plan:
     base_dir: str = "."  # what relative paths are relative to
     # credentials of remote paths (a sources.credentials.StorageOptions): never shown, saved or compared
     storage_options: object = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self):
+        for entry in self.paths:
+            check_text(entry.value, f"the {entry.kind} path")
+        for step in self.steps:
+            check_step(step)
 
     def add(self, step: Step) -> "Plan":
         return replace(self, steps=self.steps + (step,))
