@@ -109,8 +109,19 @@ def sampled(frame: pl.DataFrame, drawn: Optional[Tuple[int, float, float]]) -> p
     return frame.filter(pl.Series(sample.keep_mask(seed, sample.runs_of(partitions), upper, lower)))
 
 
+def check_path_column(path_column: str, names) -> None:
+    """mltable's error when the data already has a column of the path column's name."""
+    if path_column in names:
+        raise data_error(ErrorCode.VALIDATION,
+                         f"Filed with name '{path_column}' already exists in the record: the data has a column "
+                         f"'{path_column}', and include_path_column=True adds the file's path under that name.")
+
+
 def with_path(frame, path_column: str, display: str):
-    """``frame`` (a DataFrame or LazyFrame) with the path column first."""
+    """``frame`` (a DataFrame or LazyFrame) with the path column first (a DataFrame's clash with a
+    column of that name is checked here; parquet_reader checks the files' schemas)."""
+    if isinstance(frame, pl.DataFrame):
+        check_path_column(path_column, frame.columns)
     if isinstance(frame, pl.DataFrame) and frame.width == 0:  # a literal would make one row of any number
         return pl.DataFrame({path_column: [display] * frame.height}, schema={path_column: pl.String})
     return frame.select(pl.lit(display, dtype=pl.String).alias(path_column), pl.all())

@@ -189,6 +189,7 @@ def csv_files() -> None:
 
 
 def path_files() -> None:
+    path_column_clash(HERE / "paths" / "clash")
     for rel, tag in [("a.csv", "a"), ("b.csv", "b"), ("C.csv", "C"), ("_under.csv", "_under"),
                      (".dot.csv", ".dot"), ("a1.csv", "a1"), ("ab.csv", "ab"), ("10.csv", "10"),
                      ("9.csv", "9"), ("sub/c.csv", "sub/c"), ("sub/deeper/d.csv", "sub/deeper/d"),
@@ -311,6 +312,14 @@ def corrupt_pages(root) -> None:
         chunk = metadata.row_group(0).column(column)
         at = (chunk.dictionary_page_offset or chunk.data_page_offset) + delta
         (root / name).write_bytes(data[:at] + bytes([data[at] ^ 0xFF]) + data[at + 1:])
+
+
+def path_column_clash(folder) -> None:
+    """Files that have a column named Path already (include_path_column=True adds one)."""
+    folder.mkdir(exist_ok=True)
+    (folder / "clash.csv").write_text("Path,a\nmine,1\n")
+    (folder / "clash.jsonl").write_text('{"Path": "mine", "a": 1}\n{"Path": "x", "a": 2}\n')
+    pq.write_table(pa.table({"Path": ["mine"], "a": pa.array([1], pa.int64())}), folder / "clash.parquet")
 
 
 def spark_output(folder) -> None:

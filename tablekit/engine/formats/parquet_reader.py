@@ -17,7 +17,8 @@ import pyarrow as pa
 from tablekit.engine import parquet
 from tablekit.engine.formats.base import (Format, Partitioned, Parts, files_to_open, numbered_parts, read_paths,
                                           whole_scan)
-from tablekit.engine.frames import HIDDEN, PARTITION, ScanResult, finish, selected_partitions, with_path
+from tablekit.engine.frames import (HIDDEN, PARTITION, ScanResult, check_path_column, finish, selected_partitions,
+                                    with_path)
 from tablekit.engine.partition_values import ERRORS, FilePartitions, check_read
 from tablekit.plan.nodes import PhysicalPlan, ReadParquet, Scan
 from tablekit.progress import SILENT, Progress
@@ -47,6 +48,8 @@ def parquet_read(scan: Scan, layouts) -> Optional[pl.LazyFrame]:
         lazy = parquet.scan(layouts, partitions, PARTITION, scan.tag_partitions)
     if lazy is None or not options.include_path_column:
         return lazy
+    for layout in layouts:
+        check_path_column(options.path_column, layout.schema.names)
     displays = {i: layout.file.display for layout in layouts
                 for i in range(layout.first_partition, layout.first_partition + layout.partition_count)}
     return lazy.select(pl.col(PARTITION).replace_strict(displays, return_dtype=pl.String)

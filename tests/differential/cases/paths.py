@@ -155,6 +155,18 @@ CASES = {
     "error_text_opens_with_code_not_found": Case(
         "try:\n    mltable.from_delimited_files([{'file': 'paths/nope.csv'}]).to_pandas_dataframe()\n"
         "except Exception as e:\n    result = str(e).split('\\n')[:2]"),
+    # a column named like the path column: mltable refuses the read ("Filed" is its spelling)
+    "path_column_clash_csv": Case(_csv("[{'file': 'paths/clash/clash.csv'}]", args="include_path_column=True"),
+                                  phrase="already exists in the record"),
+    "path_column_clash_jsonl": Case("mltable.from_json_lines_files([{'file': 'paths/clash/clash.jsonl'}], "
+                                    "include_path_column=True).to_pandas_dataframe()",
+                                    phrase="already exists in the record"),
+    "path_column_clash_jsonl_take": Case("mltable.from_json_lines_files([{'file': 'paths/clash/clash.jsonl'}], "
+                                         "include_path_column=True).take(1).to_pandas_dataframe()",
+                                         phrase="already exists in the record"),
+    "path_column_clash_parquet": Case("mltable.from_parquet_files([{'file': 'paths/clash/clash.parquet'}], "
+                                      "include_path_column=True).to_pandas_dataframe()",
+                                      phrase="already exists in the record"),
     "from_paths_missing_folder": Case("mltable.from_paths([{'folder': 'paths/nope'}]).to_pandas_dataframe()"),
     "from_paths_no_match_pattern": Case("mltable.from_paths([{'pattern': 'paths/zz*.csv'}]).to_pandas_dataframe()"),
     "from_paths_folder_sorted": Case(
