@@ -15,9 +15,9 @@ import polars as pl
 from tablekit.engine.partition_values import check_filter, extract_after_read
 from tablekit.engine.frames import HIDDEN, PARTITION, compile_predicate, sampled, selected_partitions
 from tablekit.engine.convert import convert
-from tablekit.errors import no_columns_error
+from tablekit.errors import ErrorCode, data_error, no_columns_error
 from tablekit.plan.nodes import (ColumnPattern, ConvertColumnTypes, DropColumns, ExtractPartitionFormat, Filter,
-                                 KeepColumns, Sample, SelectPartitions, Skip, Take, TakeRandomSample,
+                                 KeepColumns, READ_STEPS, Sample, SelectPartitions, Skip, Take, TakeRandomSample,
                                  column_tuple, select_columns)
 
 
@@ -93,6 +93,19 @@ def apply_select_partitions(frame: pl.DataFrame, step: SelectPartitions) -> pl.D
     return frame.filter(pl.col(PARTITION).is_in(selected_partitions(step.indices, sys.maxsize)))
 
 
+def apply_read_again(frame: pl.DataFrame, step) -> pl.DataFrame:
+    """A read step after the table's read (an MLTable file may list two): mltable reads the files a
+    Path column of the rows names, and fails as here when the rows have none."""
+    columns = _data_columns(frame)
+    if "Path" not in columns:
+        raise data_error(ErrorCode.VALIDATION,
+                         f"Required filed does not exist in the record. Looking for 'Path', got '[{', '.join(columns)}]'"
+                         f": the MLTable file has a second read step ({type(step).__name__}), which reads the files "
+                         "a Path column names; the rows of the first read have no such column.")
+    raise data_error(ErrorCode.VALIDATION, f"The MLTable file has a second read step ({type(step).__name__}); "
+                                           "tablekit reads one read step per table.")
+
+
 STEPS: Dict[type, Callable] = {
     Filter: apply_filter,
     KeepColumns: apply_keep,
@@ -105,6 +118,7 @@ STEPS: Dict[type, Callable] = {
     SelectPartitions: apply_select_partitions,
     # an MLTable file may put this step after its read: the values then come from a column of paths
     ExtractPartitionFormat: lambda frame, step: extract_after_read(frame, step, HIDDEN),
+    **{read: apply_read_again for read in READ_STEPS},
 }
 
 

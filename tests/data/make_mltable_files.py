@@ -23,6 +23,7 @@ MLTABLES = {
     "pattern_path": "paths:\n  - pattern: ../../transform/parts/p[01].csv\ntransformations:\n  - read_delimited\n",
     "dot_folder": "paths:\n  - folder: .\ntransformations:\n  - read_delimited\n",
     "no_steps": "paths:\n  - file: ./small.csv\n",
+    "err_two_reads": f"{READ_THIRTY}  - read_parquet:\n      include_path_column: false\n",
     "with_type": "type: mltable\npaths:\n  - file: ./small.csv\ntransformations:\n  - read_delimited\n",
     "schema_key": "$schema: https://azuremlschemas.azureedge.net/latest/MLTable.schema.json\n"
                   "type: mltable\npaths:\n  - file: ./small.csv\ntransformations:\n  - read_delimited\n",

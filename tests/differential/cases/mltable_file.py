@@ -56,6 +56,7 @@ _ERRORS = {
     "err_traits_type": "does not adhere to the AzureML MLTable schema",
     "err_sample_no_seed": "seed",
     "err_missing_data": "The requested stream was not found",
+    "err_two_reads": "Required filed does not exist in the record",
     "err_bad_regex": None,
 }
 
