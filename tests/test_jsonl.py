@@ -447,3 +447,16 @@ def test_later_blocks_typed_as_a_whole_read_types_them(tmp_path, monkeypatch, la
     with monkeypatch.context() as patch:
         patch.setattr(execute, "streams", lambda plan: False)
         pd.testing.assert_frame_equal(streamed, table.to_pandas_dataframe())
+
+
+def test_a_block_whose_only_column_changes_kind_keeps_its_rows(tmp_path, monkeypatch):
+    """A later block typing its one column otherwise (list, then objects) is nulls, one per row."""
+    from tablekit.engine import blocks
+    monkeypatch.setattr(blocks, "BLOCK_BYTES", 64)
+    path = tmp_path / "t.jsonl"
+    path.write_text("".join(json.dumps({"v": [i]}) + "\n" for i in range(10))
+                    + "".join(json.dumps({"v": {"a": i}}) + "\n" for i in range(10)))
+    table = tablekit.from_json_lines_files([{"file": str(path)}])
+    assert sum(batch.num_rows for batch in table.to_batches()) == 20
+    frame = table.to_pandas_dataframe()
+    assert len(frame) == 20 and frame["v"][10:].isna().all()

@@ -140,15 +140,11 @@ def conform(frame, schema: pl.Schema):
     have = frame.collect_schema()
     if have == schema:
         return frame
-    columns = []
-    for name, dtype in schema.items():
-        if name not in have:
-            columns.append(pl.lit(None, dtype=dtype).alias(name))
-        elif have[name] != dtype:
-            columns.append(pl.col(name).cast(dtype, strict=False))
-        else:
-            columns.append(pl.col(name))
-    return frame.select(columns)
+    missing = [pl.lit(None, dtype=dtype).alias(name) for name, dtype in schema.items() if name not in have]
+    # through with_columns: a select of literals alone would make one row, not the frame's
+    return frame.with_columns(missing).select(
+        pl.col(name).cast(dtype, strict=False) if name in have and have[name] != dtype else pl.col(name)
+        for name, dtype in schema.items())
 
 
 def compact(kept: pl.DataFrame, rows_before: int) -> pl.DataFrame:

@@ -389,13 +389,11 @@ def conform_block(frame: pl.DataFrame, types: Dict[str, pl.DataType]) -> pl.Data
     if frame.width == 0:  # a block of {} lines (literals would make one row of any number)
         return pl.DataFrame([pl.Series(name, [None] * frame.height, dtype=dtype) for name, dtype in types.items()]) \
             if types else frame
-    columns = []
+    nulls, columns = [], []
     for name, dtype in types.items():
         have = frame.schema.get(name)
         if have is None or (have != pl.Null and _json_kind(have) != _json_kind(dtype)):
-            columns.append(pl.lit(None, dtype=dtype).alias(name))
-        elif have != dtype:
-            columns.append(pl.col(name).cast(dtype, strict=False))
-        else:
-            columns.append(pl.col(name))
-    return frame.select(columns)
+            nulls.append(pl.lit(None, dtype=dtype).alias(name))
+        columns.append(pl.col(name).cast(dtype, strict=False) if have is not None and have != dtype else pl.col(name))
+    # nulls through with_columns: a select of literals alone would make one row, not the block's
+    return frame.with_columns(nulls).select(columns)
