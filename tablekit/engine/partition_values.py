@@ -33,7 +33,7 @@ from tablekit.sources import SourceFile
 ERRORS = "__tablekit_partition_errors"  # hidden: JSON description of the row's partition error values
 STREAM_COLUMN = "Path"  # the column of file paths that a partition format opening a plan reads
 NO_PATH = "StringOrStreamInfoRequired"  # mltable's error value when path_column names another column
-DATETIME = pl.Datetime("ns")
+DATETIME = pl.Datetime("us")  # holds every year a path can name; the pandas output makes those beyond ns NaT
 
 
 def _clash(name: str, partition_format: str):

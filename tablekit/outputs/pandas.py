@@ -181,7 +181,7 @@ def _fast_path(series: pl.Series):
     if dtype == pl.Boolean and series.null_count() == 0:
         return series.to_numpy()
     if isinstance(dtype, pl.Datetime) and dtype.time_zone is None:
-        return series.cast(pl.Datetime("ns")).to_numpy()
+        return _rslex_timestamps(series)  # values beyond datetime64[ns] (a path's year 3000): NaT
     if dtype == pl.String:
         return polars_strings_to_objects(series)
     return None

@@ -56,6 +56,9 @@ def delimited() -> None:
     # dates in folders, one out of range (month 13, day 40, hour 99)
     write("dates/2021/03/25/04/07/45/f.csv", "id\n1\n")
     write("dates/2021/13/40/99/07/45/f.csv", "id\n2\n")
+    # years datetime64[ns] cannot hold (before 1677, after 2262) beside one it can
+    for year in (1500, 2020, 3000):
+        write(f"far_years/{year}/f.csv", f"id\n{year}\n")
     # dates in file names
     write("flat/20210325_a.csv", "id\n1\n")
     write("flat/20201231_b.csv", "id\n2\n")
