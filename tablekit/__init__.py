@@ -7,8 +7,6 @@ Importing tablekit loads neither polars, pyarrow nor pandas: the engine is
 imported when a table is first read, the workspace catalog when one of its
 names is first used (tests/test_startup.py; figures in docs/performance.md).
 """
-import importlib
-
 from tablekit.errors import UserErrorException
 from tablekit.table import (MLTable, from_delimited_files, from_delta_lake, from_json_lines_files, from_parquet_files,
                             from_paths, load)
@@ -23,6 +21,8 @@ _LAZY = {"Workspace": "tablekit.catalog", "Datastore": "tablekit.catalog", "Data
 def __getattr__(name: str):
     if name not in _LAZY:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
     value = getattr(importlib.import_module(_LAZY[name]), name)
     globals()[name] = value  # found directly from now on
     return value
