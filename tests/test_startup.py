@@ -29,19 +29,21 @@ seen["catalog names"] = loaded()
 table = mltable.from_delimited_files([{{"folder": sys.argv[1]}}]).filter("amount > 10")
 table = table.keep_columns(["order_id", "amount"]).take(3)
 repr(table)
-seen["describing a table"] = loaded()
+table.save(sys.argv[2])
+mltable.load(sys.argv[2])
+seen["describing, saving and loading a table"] = loaded()
 seen["rows"] = len(table.to_pandas_dataframe())
 seen["reading it"] = loaded()
 print(json.dumps(seen))
 """
 
 
-def test_import_loads_no_dataframe_library_until_a_table_is_read():
-    done = subprocess.run([sys.executable, "-c", SCRIPT, str(REPO / "examples" / "data" / "sales")],
-                          capture_output=True, text=True, cwd=REPO, timeout=120)
+def test_import_loads_no_dataframe_library_until_a_table_is_read(tmp_path):
+    done = subprocess.run([sys.executable, "-c", SCRIPT, str(REPO / "examples" / "data" / "sales"),
+                           str(tmp_path / "saved")], capture_output=True, text=True, cwd=REPO, timeout=120)
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout)
-    assert seen == {"import": [], "catalog names": [], "describing a table": [], "rows": 3,
+    assert seen == {"import": [], "catalog names": [], "describing, saving and loading a table": [], "rows": 3,
                     "reading it": sorted(HEAVY)}
 
 
