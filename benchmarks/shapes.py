@@ -121,6 +121,7 @@ def build(engine: str, fmt: str, p: dict, n: int) -> dict:
         return polars_plans(fmt, p, n)
     if engine == "tablekit":
         import tablekit as mod  # the drop-in import
+        import tablekit.outputs.pandas  # noqa: F401  (the engine, else imported by the first read: untimed)
     else:
         import mltable as mod
     return mltable_plans(mod, fmt, p, n)

@@ -3,6 +3,10 @@
 Every method returns a new MLTable holding a longer plan; nothing is read
 until a ``to_*`` method (or ``show``) materializes it.  Argument errors are
 raised at call time, data errors at materialization, as in mltable.
+
+The engine and the outputs (polars, pyarrow, pandas) are imported inside the
+methods that run them, so that ``import tablekit`` stays light: describing a
+table needs none of them (tests/test_startup.py).
 """
 from __future__ import annotations
 
@@ -13,19 +17,10 @@ import re
 from dataclasses import replace
 from typing import Any, Dict, List, Optional, Tuple
 
-from tablekit.engine.execute import execute, execute_into
-from tablekit.engine.describe import describe_reads
-from tablekit.engine.partitions import partition_count
-from tablekit.engine.stream import open_stream, plan_schema
 from tablekit.errors import ErrorCode, UserErrorException, data_error, user_error
 from tablekit.optimizer import optimize
-from tablekit.outputs.arrow import to_arrow
-from tablekit.outputs.dask import to_dask_dataframe
-from tablekit.outputs.batches import DEFAULT_BATCH_ROWS, arrow_schema, to_batches
+from tablekit.outputs import DEFAULT_BATCH_ROWS
 from tablekit.outputs.mltable_file import MLTABLE_FILE, save_mltable
-from tablekit.outputs.pandas import to_pandas
-from tablekit.outputs.polars import to_polars
-from tablekit.outputs.streams import with_stream_values
 from tablekit.plan.explain import explain
 from tablekit.plan import yaml as plan_yaml
 from tablekit.plan.from_yaml import parse_text, plan_from_dict
@@ -37,7 +32,6 @@ from tablekit.progress import SILENT, Progress
 from tablekit.sources.credentials import StorageOptions, redact
 from tablekit.sources.local import local_path
 from tablekit.sources.registry import scheme_of, source_for
-from tablekit.engine.delta import deltalake_module
 from tablekit.plan.nodes import ReadDeltaLake
 from tablekit.types import MLTableFileEncoding, MLTableHeaders, column_type_mappings
 
@@ -285,10 +279,12 @@ class MLTable:
 
     def explain(self) -> str:
         """The optimized plan the engine will run, as text."""
+        from tablekit.engine.describe import describe_reads
         return redact(explain(self._plan, describe_reads(optimize(self._plan))))
 
     # -- materializing -----------------------------------------------------
     def _execute(self, progress: Progress = SILENT):
+        from tablekit.engine.execute import execute
         return execute(optimize(self._plan), progress)
 
     def _rslex_values(self) -> bool:
@@ -297,6 +293,9 @@ class MLTable:
 
     def to_pandas_dataframe(self, show_progress: Optional[bool] = None):
         """The rows as mltable's DataFrame.  ``show_progress``: see tablekit.progress."""
+        from tablekit.engine.execute import execute_into
+        from tablekit.outputs.pandas import to_pandas
+        from tablekit.outputs.streams import with_stream_values
         rslex_values = self._rslex_values()
         with Progress(show_progress) as progress:
             def convert(result):
@@ -308,12 +307,14 @@ class MLTable:
         return with_stream_values(df) if self._plan.read is None else df
 
     def to_arrow(self, show_progress: Optional[bool] = None):
+        from tablekit.outputs.arrow import to_arrow
         with Progress(show_progress) as progress:
             table = to_arrow(self._execute(progress))
             progress.finish(table.num_rows)
         return table
 
     def to_polars(self, show_progress: Optional[bool] = None):
+        from tablekit.outputs.polars import to_polars
         with Progress(show_progress) as progress:
             frame = to_polars(self._execute(progress))
             progress.finish(frame.height)
@@ -328,6 +329,8 @@ class MLTable:
         """
         if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
             raise user_error("batch_size must be a positive integer")
+        from tablekit.engine.stream import open_stream
+        from tablekit.outputs.batches import to_batches
         return to_batches(open_stream(optimize(self._plan), Progress(show_progress)), batch_size)
 
     def schema(self):
@@ -336,6 +339,8 @@ class MLTable:
         Reads only what decides them: the type inference sample of delimited
         files, parquet footers, the first block of each JSON-lines file.
         """
+        from tablekit.engine.stream import plan_schema
+        from tablekit.outputs.batches import arrow_schema
         return arrow_schema(plan_schema(optimize(self._plan)))
 
     def head(self, n: int = 5):
@@ -351,9 +356,11 @@ class MLTable:
         ``compute()`` gives to_pandas_dataframe()'s rows, columns, dtypes and row order; the
         index restarts at 0 in every partition.  Needs the ``dask`` extra.
         """
+        from tablekit.outputs.dask import to_dask_dataframe
         return to_dask_dataframe(self._plan, self._rslex_values())
 
     def get_partition_count(self) -> int:
+        from tablekit.engine.partitions import partition_count
         return partition_count(self._plan)
 
     def validate(self) -> None:
@@ -516,5 +523,6 @@ def from_delta_lake(delta_table_uri, timestamp_as_of=None, version_as_of=None, i
         raise _step_option("timestamp_as_of", timestamp_as_of, "a string")
     if not isinstance(include_path_column, bool):
         raise _step_option("include_path_column", include_path_column, "a boolean")
+    from tablekit.engine.delta import deltalake_module
     deltalake_module()  # a missing deltalake package is reported now, not when the table is read
     return table._with(ReadDeltaLake(version_as_of, timestamp_as_of, include_path_column))

@@ -13,7 +13,6 @@ from typing import Optional
 
 from tablekit.errors import UserErrorException
 from tablekit.expr import ast
-from tablekit.expr.compile import compile_filter
 from tablekit.expr.parser import parse_filter
 from tablekit.expr.text import to_text
 
@@ -32,6 +31,15 @@ def columns_read(expression: str) -> Optional[frozenset]:
         return referenced_columns(parse_filter(expression))
     except UserErrorException:
         return None
+
+
+def __getattr__(name: str):
+    # compile_filter is imported when first asked for: it needs polars, and the parser (which the
+    # optimizer and plan/ use) does not, so importing the parser keeps polars unloaded
+    if name == "compile_filter":
+        from tablekit.expr.compile import compile_filter
+        return compile_filter
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["parse_filter", "compile_filter", "referenced_columns", "columns_read", "to_text", "Node"]

@@ -17,9 +17,8 @@ import pyarrow as pa
 from tablekit.engine.execute import Result
 from tablekit.engine.frames import ScanResult
 from tablekit.engine.stream import Stream
+from tablekit.outputs import DEFAULT_BATCH_ROWS
 from tablekit.outputs.arrow import to_arrow
-
-DEFAULT_BATCH_ROWS = 128 * 1024
 
 
 def _arrow(frame: pl.DataFrame, stream: Stream) -> pa.Table:

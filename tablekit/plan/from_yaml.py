@@ -14,8 +14,6 @@ import re
 from pathlib import Path
 from typing import Any, Callable, Dict, Tuple
 
-import yaml
-
 from tablekit.errors import ErrorCode, UserErrorException, data_error, user_error
 from tablekit.plan.nodes import (ColumnPattern, Columns, ConvertColumnTypes, DropColumns, ExtractPartitionFormat,
                                  Filter, InferTypes, KeepColumns, PathEntry, Plan, ReadDelimited, ReadJsonLines,
@@ -63,6 +61,8 @@ MAX_DEPTH = 50
 
 
 def parse_text(text: str, source: str) -> Any:
+    import yaml  # only load() needs it (~20 ms): kept out of `import tablekit`
+
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any, Dict
 
-import yaml
-
 from tablekit.plan.nodes import (ColumnPattern, ConvertColumnTypes, DropColumns, ExtractPartitionFormat, Filter,
                                  InferTypes, KeepColumns, Plan, ReadDelimited, ReadJsonLines, ReadParquet, Sample,
                                  SelectPartitions, Skip, Take, TakeRandomSample)
@@ -122,5 +120,7 @@ def plan_to_dict(plan: Plan, traits: dict | None = None, metadata: dict | None =
 
 
 def dump(data: Dict[str, Any]) -> str:
+    import yaml  # only printing and saving a table need it (~20 ms): kept out of `import tablekit`
+
     # non-ASCII escaped, as mltable writes it (raw, a NEL character would read back as a line break)
     return yaml.safe_dump(data, sort_keys=True, default_flow_style=False, allow_unicode=False)
