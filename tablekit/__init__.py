@@ -7,7 +7,7 @@ Importing tablekit loads neither polars, pyarrow nor pandas: the engine is
 imported when a table is first read, the workspace catalog when one of its
 names is first used (tests/test_startup.py; figures in docs/performance.md).
 """
-from tablekit.errors import UserErrorException
+from tablekit.errors import UnknownColumnWarning, UserErrorException
 from tablekit.table import (MLTable, from_delimited_files, from_delta_lake, from_json_lines_files, from_parquet_files,
                             from_paths, load)
 from tablekit.types import DataType, MLTableFileEncoding, MLTableHeaders
@@ -44,6 +44,7 @@ __all__ = [
     "MLTableFileEncoding",
     "MLTableHeaders",
     "UserErrorException",
+    "UnknownColumnWarning",
     "Workspace",
     "Datastore",
     "DataAsset",

@@ -14,10 +14,11 @@ import os
 import shutil
 import sys
 import tempfile
+import warnings
 from typing import List, Optional, Sequence
 
 import tablekit
-from tablekit.errors import MLTableError
+from tablekit.errors import MLTableError, UnknownColumnWarning
 from tablekit.sources.registry import scheme_of
 
 FORMATS = {  # extension -> format
@@ -330,13 +331,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        args.run(args)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", UnknownColumnWarning)  # the CLI is tablekit's own: an error here
+            args.run(args)
         sys.stdout.flush()
     except BrokenPipeError:  # piped into e.g. head, which has stopped reading: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         return 0
-    except (CommandError, MLTableError, OSError) as exc:
-        message = getattr(exc, "message", None) or str(exc)
+    except (CommandError, MLTableError, OSError, UnknownColumnWarning) as exc:
+        message = exc.as_error() if isinstance(exc, UnknownColumnWarning) else getattr(exc, "message", None) or str(exc)
         print(f"tablekit {args.command}: error: {message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

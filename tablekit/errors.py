@@ -58,6 +58,21 @@ class ExecutionError(MLTableError):
     """A storage error mltable reports as ExecutionError (e.g. a file entry naming a folder)."""
 
 
+class UnknownColumnWarning(UserWarning):
+    """A step names a column the table does not have at that step (a misspelled name, most
+    likely).  mltable ignores such a name, and so does tablekit: the result stays mltable's.
+    Silence it with ``warnings.simplefilter("ignore", tablekit.UnknownColumnWarning)``."""
+
+    def __init__(self, message: str, step: str = "", column: str = "", near: tuple = ()):
+        super().__init__(message)
+        self.step, self.column, self.near = step, column, near
+
+    def as_error(self) -> str:
+        """The CLI's wording, where an unknown column is an error."""
+        hint = f" (did you mean {' or '.join(repr(n) for n in self.near)}?)" if self.near else ""
+        return f"{self.step}: the table has no column {self.column!r}{hint}"
+
+
 def user_error(message: str) -> UserErrorException:
     """An argument error, raised when the bad call is made."""
     return UserErrorException(message, ErrorCode.USER_ERROR)

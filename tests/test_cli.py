@@ -99,6 +99,15 @@ def test_filter_and_columns(data, ok):
     assert out.splitlines()[:3] == ["id", "6", "9"]
 
 
+def test_an_unknown_column_is_an_error(data, run, ok):
+    """The API keeps mltable's result (and warns); the CLI, tablekit's own, refuses."""
+    status, out, err = run("show", data / "sales.csv", "--filter", "regoin == 'north'")
+    assert status == 1 and "the table has no column 'regoin' (did you mean 'region'?)" in err and out == ""
+    status, _, err = run("show", data / "sales.csv", "--columns", "id,ammount")
+    assert status == 1 and "keep_columns: the table has no column 'ammount'" in err
+    assert ok("show", data / "sales.csv", "--columns", "id", "-n", "1", "-o", "csv") == "id\n0\n"
+
+
 def test_glob_folder_and_format_override(data, ok):
     pattern_rows = ok("count", str(data / "pq" / "*.parquet"))
     assert pattern_rows.strip() == "200" and ok("count", data / "pq").strip() == "200"

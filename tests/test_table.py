@@ -2,6 +2,8 @@
 the optimizer's pushdowns, and the extra outputs (to_arrow, to_polars, explain)."""
 from __future__ import annotations
 
+import warnings
+
 import pandas as pd
 import polars as pl
 import pyarrow as pa
@@ -220,3 +222,29 @@ def test_count_lines(tmp_path, text, lines):
     path.write_bytes(text.encode())
     file, = resolve_paths([PathEntry("file", str(path))], str(tmp_path))
     assert count_lines(file) == lines
+
+
+# -- misspelled columns: mltable's result, and a warning naming the nearest columns --------
+
+@pytest.mark.parametrize("plan, near", [
+    (lambda t: t.filter("regoin == 'north'"), "region"),
+    (lambda t: t.drop_columns(["ammount"]), "amount"),
+    (lambda t: t.convert_column_types({"ammount": mltable.DataType.to_float()}), "amount"),
+    (lambda t: t.keep_columns(["order_id", "ammount"]), None),  # only the columns kept are read
+])
+def test_a_misspelled_column_warns_and_keeps_mltables_result(tmp_path, plan, near):
+    path = tmp_path / "m.csv"
+    path.write_text("order_id,amount,region\n1,5,north\n2,7,south\n")
+    table = plan(mltable.from_delimited_files([{"file": str(path)}]))
+    with pytest.warns(mltable.UnknownColumnWarning) as caught:
+        frame = table.to_pandas_dataframe()
+    message = str(caught[0].message)
+    assert "which the table does not have" in message
+    if near:
+        assert f"Did you mean '{near}'?" in message
+    assert issubclass(mltable.UnknownColumnWarning, UserWarning)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a plan naming only real columns warns nothing
+        mltable.from_delimited_files([{"file": str(path)}]).filter("region == 'north'").keep_columns(
+            ["amount"]).to_pandas_dataframe()
+    assert frame is not None

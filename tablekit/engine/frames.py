@@ -9,6 +9,8 @@ and the counters a stream of partitions carries (Draws, Offset).
 """
 from __future__ import annotations
 
+import difflib
+import warnings
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -17,8 +19,8 @@ import pyarrow as pa
 
 from tablekit.engine import parquet, sample
 from tablekit.engine.partition_values import ERRORS, check_filter
-from tablekit.errors import ErrorCode, UserErrorException, data_error
-from tablekit.expr import compile_filter, parse_filter
+from tablekit.errors import ErrorCode, UnknownColumnWarning, UserErrorException, data_error
+from tablekit.expr import columns_read, compile_filter, parse_filter
 from tablekit.plan.nodes import Scan
 from tablekit.sources import SourceFile
 
@@ -42,7 +44,22 @@ class SchemaChanged(UserErrorException):
 
 
 def compile_predicate(expression: str, schema) -> pl.Expr:
-    return compile_filter(parse_filter(expression), {k: v for k, v in schema.items() if k not in HIDDEN})
+    columns = {k: v for k, v in schema.items() if k not in HIDDEN}
+    warn_unknown_columns(sorted(columns_read(expression) or ()), list(columns), "filter")
+    return compile_filter(parse_filter(expression), columns)
+
+
+def warn_unknown_columns(names: Sequence[str], available: Sequence[str], step: str) -> None:
+    """An UnknownColumnWarning for each name the table has no column of (at this step), with the
+    nearest names it has: mltable ignores such names, which hides a misspelling."""
+    for name in names:
+        if name in available:
+            continue
+        near = difflib.get_close_matches(name, available, n=3)
+        hint = f" Did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
+        warnings.warn(UnknownColumnWarning(
+            f"{step} names the column {name!r}, which the table does not have at that step.{hint} mltable "
+            "ignores such a name, and so does tablekit.", step, name, tuple(near)), stacklevel=3)
 
 
 def selected_partitions(indices: Sequence[int], count: int) -> List[int]:

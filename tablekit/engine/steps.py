@@ -13,7 +13,8 @@ from typing import Callable, Dict
 import polars as pl
 
 from tablekit.engine.partition_values import check_filter, extract_after_read
-from tablekit.engine.frames import HIDDEN, PARTITION, compile_predicate, sampled, selected_partitions
+from tablekit.engine.frames import (HIDDEN, PARTITION, compile_predicate, sampled, selected_partitions,
+                                    warn_unknown_columns)
 from tablekit.engine.convert import convert
 from tablekit.errors import ErrorCode, data_error, no_columns_error
 from tablekit.plan.nodes import (ColumnPattern, ConvertColumnTypes, DropColumns, ExtractPartitionFormat, Filter,
@@ -34,8 +35,14 @@ def apply_filter(frame: pl.DataFrame, step: Filter) -> pl.DataFrame:
     return frame.filter(compile_predicate(step.expression, frame.schema))
 
 
+def _named(columns) -> list:
+    """The names a column selection lists (none for a pattern, which names no column)."""
+    return [] if isinstance(columns, ColumnPattern) else list(column_tuple(columns))
+
+
 def apply_keep(frame: pl.DataFrame, step: KeepColumns, fail_without_rows: bool = False) -> pl.DataFrame:
     """``fail_without_rows``: fail as if some row were left (mltable fails only then)."""
+    warn_unknown_columns(_named(step.columns), _data_columns(frame), "keep_columns")
     kept = select_columns(step.columns, _data_columns(frame))
     if not kept and (frame.height or fail_without_rows):
         error = no_columns_error(frame.height)
@@ -53,6 +60,7 @@ def _describe(columns) -> str:
 
 
 def apply_drop(frame: pl.DataFrame, step: DropColumns, fail_without_rows: bool = False) -> pl.DataFrame:
+    warn_unknown_columns(_named(step.columns), _data_columns(frame), "drop_columns")
     dropped = select_columns(step.columns, _data_columns(frame))
     if dropped and len(dropped) == len(_data_columns(frame)) and (frame.height or fail_without_rows):
         raise no_columns_error(frame.height)
@@ -78,6 +86,7 @@ def apply_sample(frame: pl.DataFrame, step: Sample) -> pl.DataFrame:
 def apply_convert(frame: pl.DataFrame, step: ConvertColumnTypes) -> pl.DataFrame:
     exprs = []
     for columns, data_type in step.conversions:
+        warn_unknown_columns(_named(columns), _data_columns(frame), "convert_column_types")
         for name in select_columns(columns, _data_columns(frame)):
             exprs.append(convert(name, data_type, frame.schema[name]))
     return frame.with_columns(exprs) if exprs else frame
