@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import glob
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -184,10 +185,12 @@ def convert_to_parquet(table, destination: str, overwrite: bool = False, rows_pe
     if os.path.exists(destination) and not overwrite:
         raise CommandError(f"'{destination}' already exists; pass --overwrite to replace it")
     parent = os.path.dirname(destination)
-    if not os.path.isdir(parent):
-        raise CommandError(f"the folder '{parent}' does not exist")
+    if os.path.exists(parent) and not os.path.isdir(parent):
+        raise CommandError(f"'{parent}' is a file, not a folder")
+    os.makedirs(parent, exist_ok=True)  # as save() does: `convert data.csv cache/sales` makes cache/
     reader = table.to_batches(show_progress=show_progress)
     staging = tempfile.mkdtemp(prefix=f".{os.path.basename(destination)}.", suffix=".tmp", dir=parent)
+    os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes it 0700; the table is a folder like save()'s
     try:
         rows = _write_parts(reader, staging, rows_per_file, pq)
         _write_mltable_file(staging)
@@ -196,6 +199,12 @@ def convert_to_parquet(table, destination: str, overwrite: bool = False, rows_pe
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return rows
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _write_parts(reader, folder: str, rows_per_file: int, pq) -> int:
@@ -328,8 +337,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# mltable's keyword arguments, as messages name them, and the flags that set them here
+_FLAGS = {"encoding": "--encoding", "delimiter": "--delimiter", "header": "--header", "overwrite": "--overwrite",
+          "secret_store": "--secret-store", "support_multi_line": "--multi-line", "include_path_column": None}
+_KEYWORD = re.compile(r"\b(" + "|".join(_FLAGS) + r")=(?:'([^']*)'|\"([^\"]*)\"|True\b)")
+
+
+def as_flags(message: str) -> str:
+    """A message written for Python callers in this command line's words: encoding='latin1' is
+    --encoding latin1, overwrite=True is --overwrite, {'folder': ...} is the folder itself."""
+    def flag(match: re.Match) -> str:
+        option, value = _FLAGS[match.group(1)], match.group(2) or match.group(3)
+        if option is None:
+            return match.group(0)
+        return option if value is None else f"{option} {value}"
+    message = _KEYWORD.sub(flag, message)
+    return message.replace("use {'folder': ...} for folders", "give the folder itself as TABLE")
+
+
+def _expanded_glob(parser: argparse.ArgumentParser, argv) -> None:
+    """An unquoted glob the shell expanded arrives as many file names: say to quote it."""
+    args, extra = parser.parse_known_args(argv)
+    if extra and not any(item.startswith("-") for item in extra) and all(os.path.exists(item) for item in extra[:20]):
+        parser.exit(2, f"tablekit {args.command}: error: the shell expanded a pattern into {len(extra) + 1} file "
+                       f"names; quote it so tablekit sees the pattern, e.g. tablekit {args.command} "
+                       f"'{os.path.dirname(args.table) or '.'}/*{os.path.splitext(args.table)[1]}'\n")
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    _expanded_glob(parser, argv)
+    args = parser.parse_args(argv)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", UnknownColumnWarning)  # the CLI is tablekit's own: an error here
@@ -340,7 +378,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 0
     except (CommandError, MLTableError, OSError, UnknownColumnWarning) as exc:
         message = exc.as_error() if isinstance(exc, UnknownColumnWarning) else getattr(exc, "message", None) or str(exc)
-        print(f"tablekit {args.command}: error: {message}", file=sys.stderr)
+        print(f"tablekit {args.command}: error: {as_flags(message)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

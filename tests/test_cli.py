@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import tablekit as mltable
-from tablekit.cli import main
+from tablekit.cli import as_flags, main
 
 ROWS = 300
 
@@ -168,6 +169,25 @@ def test_convert_leaves_nothing_when_reading_fails(data, failed):
     assert sorted(p.name for p in data.iterdir()) == ["events.jsonl", "pq", "sales.csv"]
 
 
+def test_convert_makes_missing_parent_folders_like_save(data, ok):
+    out = data / "cache" / "deeper" / "sales"
+    ok("convert", data / "sales.csv", out, "--no-progress")
+    assert (out / "MLTable").exists()
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o777 & ~umask  # not mkdtemp's 0700
+
+
+def test_errors_speak_flags_and_quoting(data, run):
+    (data / "latin.csv").write_bytes("name\nJos\xe9\n".encode("latin-1"))
+    status, _, err = run("show", data / "latin.csv")
+    assert status == 1 and "--encoding latin1" in err and "encoding=" not in err
+    status, _, err = run("show", data / "sales.csv", data / "events.jsonl")  # what an unquoted glob becomes
+    assert status == 2 and "quote it" in err
+    assert as_flags("pass overwrite=True to replace it") == "pass --overwrite to replace it"
+    assert as_flags("use secret_store='plaintext'") == "use --secret-store plaintext"
+
+
 def test_mltable_folders_are_loaded(data, ok):
     folder = data / "tbl"
     folder.mkdir()
@@ -180,7 +200,7 @@ def test_mltable_folders_are_loaded(data, ok):
 @pytest.mark.parametrize("args, phrase", [
     (("show", "missing.csv"), "does not exist"),
     (("show", "{data}/sales.csv", "--filter", "amount >>> 2"), "parse error"),
-    (("show", "{data}/sales.csv", "--columns", "nope"), "contains no columns"),
+    (("show", "{data}/sales.csv", "--columns", "nope"), "the table has no column 'nope'"),
     (("sample", "{data}/sales.csv", "-p", "1.5"), "between 0 and 1"),
     (("show", "{data}/missing_folder/*.csv"), "does not exist"),
 ])
