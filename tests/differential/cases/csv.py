@@ -108,6 +108,41 @@ CASES = {
     "dates_ambiguous": Case(
         _read("dates_ambiguous.csv"),
         note="a slashed layout whose values never tell day from month: mltable gives None for every value"),
+    "dates_mixed_layouts": Case(
+        _read("dates_mixed_layouts.csv"),
+        note="issue 19: ISO, slashed, slashed ISO, dashed and ISO with time in one column: datetimes; the slashed "
+             "and dashed layouts' only values read either way, so mltable gives NaT for them"),
+    "dates_mixed": Case(
+        _read("dates_mixed.csv"),
+        note="layouts mixed in a column are datetimes, each value by its layout; day or month first decided per "
+             "layout (slashed/dashed, with or without a time) by its first value that reads one way only; one "
+             "layout read both ways, or a value in no layout, makes strings"),
+    "dates_layouts": Case(
+        _read("dates_layouts.csv"),
+        note="dashed US and day-first dates, two-digit years (68 -> 2068, 70 -> 1970), month names any case "
+             "(31-DEC-21 is year 21 in the %d-%b-%Y layout 02-Jan-2021 started: NaT), "
+             "slashed ISO with times, AM/PM, spaces before numbers, leap seconds, signed years, years 1 -> NaT"),
+    "dates_not_layouts": Case(
+        _read("dates_not_layouts.csv"),
+        note="values in no layout of mltable's make the column strings: US with a fraction, month name with AM/PM, "
+             "full month names, lower-case t, a trailing space, Feb 30, hour 24, year-day-month, slashed ISO "
+             "without seconds, zoned US and month-name times"),
+    "dates_offsets": Case(
+        _read("dates_offsets.csv"),
+        note="offsets as UTC: Z, z, UTC any case, spaces before, +0530, '+05 30', +14:00, -23:59, beside naive "
+             "times and dates; +05, GMT, +24:00, +05:60, an offset then Z: strings"),
+    "dates_after_sample": Case(
+        _read("dates_after_sample.csv", "infer_column_types={'sample_size': 2}"),
+        note="values after the sample in layouts the sample lacks (or read the other way round) are NaT; Z and "
+             "UTC after the sample read as the sample's offset layout"),
+    "dates_out_of_range_only": Case(
+        _read("dates_out_of_range_only.csv"),
+        note="columns whose every date is beyond datetime64[ns] (0001-01-01; 13/01/21 and 1/2/21 read year first): "
+             "datetime64[ns] of NaT in mltable"),
+    "dates_layout_order": Case(
+        _read("dates_layout_order.csv"),
+        note="a value that two of the column's layouts read (1/2/21 as %Y/%m/%d or %m/%d/%y): mltable tries the "
+             "layouts in a random order, so its values change from run to run"),
     # ---------------------------------------------------------------- bools
     "bools": Case(
         _read("bools.csv"),
