@@ -104,7 +104,7 @@ DEVIATIONS["csv.ragged_take"] = Deviation(
 DEVIATIONS["csv.dates_ambiguous"] = Deviation(
     reason="mltable decides day or month first per layout (with or without a time) and gives None (or NaT) for "
            "every value of a layout whose values never tell (01/02/2021: data loss); tablekit reads them month "
-           "first unless another slashed date of the column can only be day first",
+           "first, or day first when the column's decided layouts all are",
     check=expect_frame(columns=["ambiguous", "ambiguous_time", "layouts"], dtypes=["datetime64[ns]"] * 3,
                        values={"ambiguous": [{"timestamp": "2021-01-02T00:00:00"}, {"timestamp": "2021-01-03T00:00:00"}],
                                "ambiguous_time": [{"timestamp": "2021-01-02T22:20:00"},
