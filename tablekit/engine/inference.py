@@ -39,23 +39,26 @@ MONTH_FIRST, DAY_FIRST, BOTH = "month first", "day first", "both"
 def datetime_formats(values: pl.Series) -> tuple:
     """The layouts the sample's values are written in, decided as mltable decides them; () if strings.
 
-    mltable goes through the values in order.  A value that fits a layout found
-    already is that layout's; else it starts the first layout of rslex's list it
-    fits.  A month-first layout (01/02/2021) stays undecided while its values read
-    either way; the first that reads one way only (31/12/2021) decides it, per
+    mltable goes through the values in order, keeping the layout of the last one:
+    a value that fits it stays in it, else it goes to the first layout of rslex's
+    list it fits.  A month-first layout (01/02/2021) stays undecided while its values
+    read either way; the first that reads one way only (31/12/2021) decides it, per
     layout (a time or a two-digit year makes another layout).  A value fitting no
     layout, or only the other way round of a decided layout, makes the column strings.
     An undecided layout is None for each value in mltable; tablekit reads it month
     first, or day first when the column's decided layouts all are (docs/deviations.md).
     """
-    values = values.unique(maintain_order=True)  # a value seen before changes nothing
-    present = set("".join(values.to_list()))
+    unique = values.unique(maintain_order=True)
+    present = set("".join(unique.to_list()))
     letters = any(c.isalpha() for c in present)  # month names and AM/PM
     # a parse each: only the layouts whose characters the values have
     tried = [layout for layout in LAYOUTS
              if _LITERALS[layout] <= present and (letters or ("%b" not in layout and "%p" not in layout))]
-    rows = _fits(values, tried)
-    states = _decide(rows, [layout for layout in tried if rows and layout in rows[0]])
+    if not tried:
+        return ()
+    fits = dict(zip(unique.to_list(), _fits(unique, tried)))
+    tried = [layout for layout in tried if layout in next(iter(fits.values()))]  # those _fits got to
+    states = _decide([fits[value] for value in values.to_list()], tried)
     if not states:
         return ()
     decided = {state for layout, state in states.items() if swappable(layout) and state}
@@ -84,25 +87,28 @@ def _fits(values: pl.Series, tried: list, chunk: int = 8) -> list:
 
 
 def _decide(rows, tried) -> dict:
-    """Each layout the rows are in -> MONTH_FIRST, DAY_FIRST or None (undecided); {} for strings."""
+    """Each layout the rows are in -> MONTH_FIRST, DAY_FIRST or None (undecided); {} for strings.
+
+    Only the last value's layout is tried first (a value fitting an older one but
+    not the last is placed by the list again: 12/31/21 after 2021-01-02 starts
+    %m/%d/%y even beside %m/%d/%Y), so a repeated value can matter.
+    """
     states: dict = {}
+    current = None
     for row in rows:
-        known = False
-        for layout, state in states.items():
-            side = _side(row, layout)
-            if side is None:
-                continue
-            known = True
-            if side != BOTH and side != state:
-                if state is not None:
-                    return {}  # decided the other way round: both orders in one layout
-                states[layout] = side
-        if known:
+        side = _side(row, current) if current else None
+        if side is None:  # not in the last value's layout: the first of the list it fits
+            current, side = next(((layout, side) for layout in tried for side in [_side(row, layout)] if side),
+                                 (None, None))
+            if current is None:
+                return {}  # a value in no layout
+            states.setdefault(current, None)
+        state = states[current]
+        if side == BOTH or side == state:
             continue
-        new = next(((layout, side) for layout in tried for side in [_side(row, layout)] if side), None)
-        if new is None:
-            return {}  # a value in no layout
-        states[new[0]] = None if new[1] == BOTH else new[1]
+        if state is not None:
+            return {}  # a decided layout read the other way round: both orders in one layout
+        states[current] = side
     return states
 
 

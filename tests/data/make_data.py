@@ -253,6 +253,12 @@ def csv_date_layout_files() -> None:
         "zoned": ["2021-01-02T10:20:30+02:00", "2021-01-02T10:20:30Z", "2021-01-02T10:20:30 UTC",
                   "2021-01-02T10:20:30", "2021-01-02T10:20:30.5Z", "2021-01-02T10:20:30+05"],
     })
+    # only the last value's layout is tried before rslex's list
+    columns("csv/dates_last_layout.csv", {
+        "repeat_decides": ["01/02/2021", "2021-01-02", "01/02/2021", "01/13/21"],
+        "last_layout_first": ["1/13/21", "2021-01-02", "1/14/21", "1/2/21"],
+        "conflict_only_with_last": ["13/12/2021", "2021-01-02", "12/31/21"],
+    })
     # dates only beyond datetime64[ns] (13/01/21 and 1/2/21 read year first: years 13 and 1)
     columns("csv/dates_out_of_range_only.csv", {"id": ["1", "2"], "year_one": ["0001-01-01"],
                                                 "year_first": ["13/01/21", "1/2/21"]})

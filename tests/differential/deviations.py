@@ -128,7 +128,7 @@ DEVIATIONS["csv.dates_layout_order"] = Deviation(
            "tried reads as an impossible date (month 31) is NaT whatever the others say, so a value that two of the "
            "column's layouts read (1/2/21 as year 1 or as 2021, 12/31/21 day first or with a two-digit year) "
            "changes from run to run; tablekit reads each value by the first layout, in rslex's order, that gives "
-           "a datetime64[ns] (always one of mltable's outcomes)",
+           "a datetime64[ns] (for each value, one of mltable's outcomes)",
     check=expect_frame(columns=["year_or_short_year", "day_first_or_short_year"], dtypes=["datetime64[ns]"] * 2,
                        values={"year_or_short_year": _timestamps("2021-01-02T00:00:00", "2021-01-13T00:00:00"),
                                "day_first_or_short_year": _timestamps("2021-12-31T00:00:00", "2021-12-13T00:00:00")}))

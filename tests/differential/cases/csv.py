@@ -135,6 +135,18 @@ CASES = {
         _read("dates_after_sample.csv", "infer_column_types={'sample_size': 2}"),
         note="values after the sample in layouts the sample lacks (or read the other way round) are NaT; Z and "
              "UTC after the sample read as the sample's offset layout"),
+    "dates_last_layout": Case(
+        "mltable.from_delimited_files([{'file': 'csv/dates_last_layout.csv'}])"
+        ".keep_columns(['repeat_decides', 'last_layout_first']).to_pandas_dataframe()",
+        note="a value is tried in the previous value's layout, then rslex's list: 01/13/21 right after 01/02/2021 "
+             "decides %m/%d/%Y (year 21: NaT), so 01/02/2021 repeated matters; 1/2/21 right after 1/14/21 is "
+             "%m/%d/%y, not the list's first %Y/%m/%d"),
+    "dates_last_layout_conflict": Case(
+        "mltable.from_delimited_files([{'file': 'csv/dates_last_layout.csv'}])"
+        ".keep_columns(['conflict_only_with_last']).to_pandas_dataframe()",
+        compare_values=False,
+        note="12/31/21 after 13/12/2021 makes strings (%d/%m/%Y read the other way round), after 2021-01-02 it "
+             "starts %m/%d/%y: datetimes (its value depends on mltable's random layout order)"),
     "dates_out_of_range_only": Case(
         _read("dates_out_of_range_only.csv"),
         note="columns whose every date is beyond datetime64[ns] (0001-01-01; 13/01/21 and 1/2/21 read year first): "
