@@ -266,6 +266,8 @@ def csv_date_layout_files() -> None:
     columns("csv/dates_layout_order.csv", {
         "year_or_short_year": ["1/2/21", "1/13/21"],
         "day_first_or_short_year": ["12/31/21", "13/12/2021"],
+        # 2021/05/15 leaves %Y/%m/%d as the last layout used: mltable tries it first for 31/05/99 (day 99: NaT)
+        "after_year_first": ["2021/05/15", "31/05/99"],
     })
 
 

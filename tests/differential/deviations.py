@@ -124,15 +124,17 @@ DEVIATIONS["csv.dates_mixed_layouts"] = Deviation(
                        values={"d": _timestamps("2021-01-02T00:00:00", "2021-01-02T00:00:00", "2021-01-03T00:00:00",
                                                 "2021-02-01T00:00:00", "2021-01-02T10:00:00")}))
 DEVIATIONS["csv.dates_layout_order"] = Deviation(
-    reason="mltable tries a column's layouts in a random order (a hash set's) and a value that the first layout "
-           "tried reads as an impossible date (month 31) is NaT whatever the others say, so a value that two of the "
-           "column's layouts read (1/2/21 as year 1 or as 2021, 12/31/21 day first or with a two-digit year) "
-           "changes from run to run; tablekit reads each value by the first layout, in rslex's order, that gives "
-           "a datetime64[ns] (for each value, one of mltable's outcomes)",
-    check=expect_frame(columns=["year_or_short_year", "day_first_or_short_year"], dtypes=["datetime64[ns]"] * 2,
+    reason="mltable reads a value with the layout of the last value it read, else with the column's other layouts "
+           "in a random order (a hash set's), and a value that the first layout whose shape fits reads as an "
+           "impossible date (day 99, month 31) is NaT whatever the others say: a value that two of the column's "
+           "layouts read (1/2/21 as year 1 or as 2021, 12/31/21 day first or with a two-digit year) changes from "
+           "run to run, and 31/05/99 right after 2021/05/15 is always NaT (data loss); tablekit reads each value "
+           "by the first layout, in rslex's order, that gives a datetime64[ns]",
+    check=expect_frame(columns=["year_or_short_year", "day_first_or_short_year", "after_year_first"],
+                       dtypes=["datetime64[ns]"] * 3,
                        values={"year_or_short_year": _timestamps("2021-01-02T00:00:00", "2021-01-13T00:00:00"),
-                               "day_first_or_short_year": _timestamps("2021-12-31T00:00:00", "2021-12-13T00:00:00")}))
-
+                               "day_first_or_short_year": _timestamps("2021-12-31T00:00:00", "2021-12-13T00:00:00"),
+                               "after_year_first": _timestamps("2021-05-15T00:00:00", "1999-05-31T00:00:00")}))
 DEVIATIONS["csv.dates_out_of_range_only"] = Deviation(
     reason="open, not deliberate: a column of dates that are all beyond datetime64[ns] is datetime64[ns] of NaT in "
            "mltable (it holds the dates, then pandas cannot); tablekit holds them as nulls and a column without a "

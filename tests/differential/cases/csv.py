@@ -154,7 +154,9 @@ CASES = {
     "dates_layout_order": Case(
         _read("dates_layout_order.csv"),
         note="a value that two of the column's layouts read (1/2/21 as %Y/%m/%d or %m/%d/%y): mltable tries the "
-             "layouts in a random order, so its values change from run to run"),
+             "layout of the last value it read first, then the others in a random order, and stops at the first "
+             "whose shape fits even if its date is impossible, so its values change from run to run, or are NaT "
+             "after a value of the other layout (31/05/99 after 2021/05/15)"),
     # ---------------------------------------------------------------- bools
     "bools": Case(
         _read("bools.csv"),
