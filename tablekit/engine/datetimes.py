@@ -40,8 +40,12 @@ def literals(layout: str) -> set:
 
 
 _FRACTION = re.compile(r"%[.]?[0-9]?f")
-# rslex reads Z and UTC (any case, spaces before) as %z; chrono, and so polars, reads numeric offsets only
 _UTC_WORD = r"(?i)\s*(?:z|utc)$"
+
+
+def _numeric_offset(expr: pl.Expr) -> pl.Expr:
+    """rslex reads Z and UTC (any case, spaces before) as %z; chrono, and so polars, reads numbers only."""
+    return expr.str.replace(_UTC_WORD, "+00:00")
 
 
 def strptime(expr: pl.Expr, fmt: str, unit: str) -> pl.Expr:
@@ -76,21 +80,22 @@ def fits_layout(expr: pl.Expr, layout: str) -> pl.Expr:
     fmt = _polars_format(layout)
     fits = strptime(expr, fmt, "us").is_not_null()
     if "%z" in layout:
-        fits = fits | strptime(expr.str.replace(_UTC_WORD, "+00:00"), fmt, "us").is_not_null()
+        fits = fits | strptime(_numeric_offset(expr), fmt, "us").is_not_null()
     return fits
 
 
 def parse_layouts(expr: pl.Expr, layouts) -> pl.Expr:
     """Values read by the first of ``layouts`` that gives a datetime[ns], else null.
 
-    mltable tries a column's layouts in a random order (a set's), and a value that one
-    layout reads as an impossible date (month 13) is null whatever the others say: where
-    two layouts read a value (1/2/21 as 2021-01-02 or as year 1), its result changes from
-    run to run.  tablekit takes the first layout, in rslex's order, that reads a datetime.
+    mltable tries the last row's layout, then the others in a random order (a set's), and
+    a value that the first layout fitting its shape reads as an impossible date (month 13)
+    is null whatever the others say: where two layouts read a value (1/2/21 as 2021-01-02
+    or as year 1), its result depends on the run and the rows before it.  tablekit takes
+    the first layout, in rslex's order, that reads a datetime[ns] (docs/deviations.md).
     """
     formats = [_polars_format(layout) for layout in layouts]
     parsed = parse_datetime(expr, formats)
     zoned = [fmt for fmt in formats if "%z" in fmt]
     if zoned:
-        parsed = pl.coalesce(parsed, parse_datetime(expr.str.replace(_UTC_WORD, "+00:00"), zoned))
+        parsed = pl.coalesce(parsed, parse_datetime(_numeric_offset(expr), zoned))
     return parsed
