@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -101,3 +101,54 @@ def test_integers_0_and_1_beside_boolean_words_are_booleans_by_value(tmp_path_fa
         assert str(df["b"].dtype) == "bool" and df["b"].tolist() == truth
     else:
         assert str(df["b"].dtype) == "int64" and df["b"].tolist() == [int(v) for v in values]
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# layouts no value of which reads two ways: (text of a datetime, the datetime the text holds)
+_UNAMBIGUOUS = {
+    "iso date": lambda t: (f"{t:%Y-%m-%d}", datetime(t.year, t.month, t.day)),
+    "iso T": lambda t: (f"{t:%Y-%m-%dT%H:%M:%S}", t.replace(microsecond=0)),
+    "iso space fraction": lambda t: (f"{t:%Y-%m-%d %H:%M:%S}.{t.microsecond:06d}", t),
+    "slashed iso": lambda t: (f"{t:%Y/%m/%d %H:%M:%S}", t.replace(microsecond=0)),
+    "zulu": lambda t: (f"{t:%Y-%m-%dT%H:%M:%S}Z", t.replace(microsecond=0)),
+    "offset": lambda t: (f"{t + timedelta(hours=5, minutes=30):%Y-%m-%dT%H:%M:%S}+05:30", t.replace(microsecond=0)),
+    "month name": lambda t: (f"{t.day:02d}-{_MONTHS[t.month - 1]}-{t.year}", datetime(t.year, t.month, t.day)),
+    "month name time": lambda t: (f"{t.day}/{_MONTHS[t.month - 1].upper()}/{t.year} {t:%H:%M}",
+                                  t.replace(second=0, microsecond=0)),
+}
+
+
+@given(values=st.lists(st.tuples(st.datetimes(min_value=datetime(1678, 1, 1), max_value=datetime(2261, 12, 31)),
+                                 st.sampled_from(sorted(_UNAMBIGUOUS))), min_size=1, max_size=30))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_layouts_mixed_in_a_column_read_each_value_by_its_own(tmp_path_factory, values):
+    """Any mix of mltable's layouts is a datetime column, each value read as its layout says (offsets as UTC)."""
+    texts, expected = zip(*(_UNAMBIGUOUS[layout](t) for t, layout in values))
+    path = tmp_path_factory.mktemp("dates") / "dates.csv"
+    path.write_text("d\n" + "\n".join(texts) + "\n")
+    df = mltable.from_delimited_files([{"file": str(path)}]).to_pandas_dataframe()
+    assert str(df["d"].dtype) == "datetime64[ns]"
+    assert [t.to_pydatetime() for t in df["d"]] == list(expected)
+
+
+@given(slashed=st.lists(st.dates(min_value=date(1678, 1, 1), max_value=date(2261, 12, 31)), min_size=1, max_size=12),
+       dashed=st.lists(st.dates(min_value=date(1678, 1, 1), max_value=date(2261, 12, 31)), min_size=1, max_size=12),
+       slashed_day_first=st.booleans(), dashed_day_first=st.booleans(), order=st.randoms(use_true_random=False))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_day_or_month_first_is_decided_per_layout(tmp_path_factory, slashed, dashed, slashed_day_first,
+                                                  dashed_day_first, order):
+    """Slashed and dashed dates in one column each read day or month first as their own values decide."""
+    deciding = date(2021, 7, 13)  # day 13: reads one way only, so each layout is decided
+
+    def text(d, sep, day_first):
+        first, second = (d.day, d.month) if day_first else (d.month, d.day)
+        return f"{first:02d}{sep}{second:02d}{sep}{d.year}"
+
+    rows = ([(text(d, "/", slashed_day_first), d) for d in slashed + [deciding]]
+            + [(text(d, "-", dashed_day_first), d) for d in dashed + [deciding]])
+    order.shuffle(rows)
+    path = tmp_path_factory.mktemp("dates") / "dates.csv"
+    path.write_text("d\n" + "\n".join(t for t, _ in rows) + "\n")
+    df = mltable.from_delimited_files([{"file": str(path)}]).to_pandas_dataframe()
+    assert str(df["d"].dtype) == "datetime64[ns]"
+    assert [t.date() for t in df["d"]] == [d for _, d in rows]

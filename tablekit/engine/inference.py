@@ -9,13 +9,12 @@ column becomes 2, 'abc' null), as mltable does.
 """
 from __future__ import annotations
 
-import re
 from typing import Dict
 
 import polars as pl
 
 from tablekit.engine import convert
-from tablekit.engine.datetimes import DATETIME_FORMATS, DAY_FIRST, MONTH_FIRST, parse_datetime, strptime
+from tablekit.engine.datetimes import LAYOUTS, day_first, fits_layout, literals, parse_layouts, swappable
 
 EMPTY, BOOL, INT, FLOAT, DATETIME, STRING = "empty", "boolean", "int", "float", "datetime", "string"
 BOOL_NUMBERS = "boolean with numbers"  # booleans some of which the sample writes as integers ('-0', '01')
@@ -28,43 +27,97 @@ FLOAT_PATTERN = r"(?i)^\s*[+-]?((\d+\.?\d*|\.\d+)(e[+-]?\d+)?|nan|inf|infinity)\
 TRUE_WORDS = ("true", "True", "TRUE", "t", "T", "Y", "1")
 FALSE_WORDS = ("false", "False", "FALSE", "f", "F", "N", "0")
 
-# the characters a value must have to be in a layout (spaces aside: they match any whitespace)
-_SEPARATORS = {fmt: set(re.sub(r"%[.#]?[A-Za-z]", "", fmt)) - {" "} for fmt in DATETIME_FORMATS}
+# the characters a value must have to be in a layout
+_LITERALS = {layout: literals(layout) for layout in LAYOUTS}
 
-# every layout above starts like this; a cheap test before trying each layout
-DATE_SHAPE = r"^\s*\d{1,4}[-/]\d{1,2}[-/]\d{1,4}"
+# every layout starts like this (a number, then - or /); a cheap test before trying each layout
+DATE_SHAPE = r"^\s*[+-]?\d+[-/]"
+
+MONTH_FIRST, DAY_FIRST, BOTH = "month first", "day first", "both"
 
 
 def datetime_formats(values: pl.Series) -> tuple:
-    """The layouts the sample's values are written in, if every value has one; else ().
+    """The layouts the sample's values are written in, decided as mltable decides them; () if strings.
 
-    Slashed dates are month first (01/02 is January 2nd) unless one of them can
-    only be day first (31/12): then all are, as in mltable.  A column needing
-    both stays strings.
+    mltable goes through the values in order, keeping the layout of the last one:
+    a value that fits it stays in it, else it goes to the first layout of rslex's
+    list it fits.  A month-first layout (01/02/2021) stays undecided while its values
+    read either way; the first that reads one way only (31/12/2021) decides it, per
+    layout (a time or a two-digit year makes another layout).  A value fitting no
+    layout, or only the other way round of a decided layout, makes the column strings.
+    An undecided layout is None for each value in mltable; tablekit reads it month
+    first, or day first when the column's decided layouts all are (docs/deviations.md).
+    """
+    unique = values.unique(maintain_order=True)
+    present = set("".join(unique.to_list()))
+    letters = any(c.isalpha() for c in present)  # month names and AM/PM
+    # a parse each: only the layouts whose characters the values have
+    tried = [layout for layout in LAYOUTS
+             if _LITERALS[layout] <= present and (letters or ("%b" not in layout and "%p" not in layout))]
+    if not tried:
+        return ()
+    fits = dict(zip(unique.to_list(), _fits(unique, tried)))
+    tried = [layout for layout in tried if layout in next(iter(fits.values()))]  # those _fits got to
+    states = _decide([fits[value] for value in values.to_list()], tried)
+    if not states:
+        return ()
+    decided = {state for layout, state in states.items() if swappable(layout) and state}
+    undecided = DAY_FIRST if decided == {DAY_FIRST} else MONTH_FIRST
+    return tuple(day_first(layout) if (states[layout] or undecided) == DAY_FIRST else layout
+                 for layout in LAYOUTS if layout in states)
+
+
+def _fits(values: pl.Series, tried: list, chunk: int = 8) -> list:
+    """Per value, whether it fits each layout (and each layout day first), as dicts.
+
+    Layouts are tried in order, a few per query, until every value fits one: the
+    layouts after that are no value's first and so never enter the decision.
     """
     frame = pl.DataFrame({"v": values})
-    present = set("".join(values.to_list()))
-    # a layout whose separators no value has cannot match: not tried (each one costs a parse)
-    # a value beyond datetime[ns]'s range is still in its layout (it reads as null, as in mltable)
-    parsed = frame.select([strptime(pl.col("v"), fmt, "us").is_not_null().alias(fmt)
-                           if _SEPARATORS[fmt] <= present else pl.lit(False).alias(fmt)
-                           for fmt in DATETIME_FORMATS])
-    fits = parsed.select(
-        pl.any_horizontal(pl.all()).all().alias("all"),
-        # every value that is one of the family's layouts could be the other's
-        (~pl.any_horizontal(DAY_FIRST) | pl.any_horizontal(MONTH_FIRST)).all().alias("month_first"),
-        (~pl.any_horizontal(MONTH_FIRST) | pl.any_horizontal(DAY_FIRST)).all().alias("day_first"),
-    ).row(0, named=True)
-    if not fits["all"]:
-        return ()
-    if fits["month_first"]:
-        excluded = DAY_FIRST
-    elif fits["day_first"]:
-        excluded = MONTH_FIRST
-    else:
-        return ()
-    used = parsed.select(pl.all().any()).row(0)
-    return tuple(fmt for fmt, hit in zip(DATETIME_FORMATS, used) if hit and fmt not in excluded)
+    parts = []
+    covered = pl.Series([False] * len(values))
+    for start in range(0, len(tried), chunk):
+        layouts = tried[start:start + chunk]
+        names = layouts + [day_first(layout) for layout in layouts if swappable(layout)]
+        parts.append(frame.select([fits_layout(pl.col("v"), name).alias(name) for name in names]))
+        covered = covered | parts[-1].select(pl.any_horizontal(pl.all())).to_series()
+        if covered.all():
+            break
+    return pl.concat(parts, how="horizontal").to_dicts() if parts else []
+
+
+def _decide(rows, tried) -> dict:
+    """Each layout the rows are in -> MONTH_FIRST, DAY_FIRST or None (undecided); {} for strings.
+
+    Only the last value's layout is tried first (a value fitting an older one but
+    not the last is placed by the list again: 12/31/21 after 2021-01-02 starts
+    %m/%d/%y even beside %m/%d/%Y), so a repeated value can matter.
+    """
+    states: dict = {}
+    current = None
+    for row in rows:
+        side = _side(row, current) if current else None
+        if side is None:  # not in the last value's layout: the first of the list it fits
+            current, side = next(((layout, side) for layout in tried for side in [_side(row, layout)] if side),
+                                 (None, None))
+            if current is None:
+                return {}  # a value in no layout
+            states.setdefault(current, None)
+        state = states[current]
+        if side == BOTH or side == state:
+            continue
+        if state is not None:
+            return {}  # a decided layout read the other way round: both orders in one layout
+        states[current] = side
+    return states
+
+
+def _side(row: dict, layout: str):
+    month_first = row[layout]
+    other = swappable(layout) and row[day_first(layout)]
+    if month_first:
+        return BOTH if other else MONTH_FIRST
+    return DAY_FIRST if other else None
 
 
 def infer_kinds(sample: pl.DataFrame) -> Dict[str, object]:
@@ -133,7 +186,7 @@ def exact_cast(name: str, kind) -> pl.Expr:
     elif kind == FLOAT:
         out = convert.to_float(col, pl.String)
     elif isinstance(kind, tuple) and kind[0] == DATETIME:
-        out = parse_datetime(col, kind[1])
+        out = parse_layouts(col, kind[1])
     elif isinstance(kind, tuple) and kind[0] == "override":
         out = convert.convert(name, kind[1], pl.String)
     else:  # string, or no value in the sample

@@ -188,6 +188,89 @@ def csv_files() -> None:
     w("csv/basic.csv", "id,name,score,when\n1,alice,3.5,2021-01-02\n2,bob,4,2021-01-03\n3,carol,,2021-01-04\n")
 
 
+def csv_date_layout_files() -> None:
+    """CSV date layouts: which mltable reads, mixed in a column, per-layout day/month order, offsets."""
+    def columns(rel: str, cols: dict) -> None:  # one column per behaviour; a short column ends in empties
+        rows = max(len(v) for v in cols.values())
+        lines = [",".join(cols)] + [",".join(v[i] if i < len(v) else "" for v in cols.values()) for i in range(rows)]
+        w(rel, "\n".join(lines) + "\n")
+
+    # issue 19, as reported: five layouts in one column; 01/02/2021 and 02-01-2021 never tell day from month
+    w("csv/dates_mixed_layouts.csv",
+      "id,d\n1,2021-01-02\n2,01/02/2021\n3,2021/01/03\n4,02-01-2021\n5,2021-01-02 10:00:00\n")
+    columns("csv/dates_layouts.csv", {
+        "us_dash": ["01-13-2021", "12-31-2021"], "dmy_dash": ["13-01-2021", "31-12-2021"],
+        "short_year": ["01/13/21", "12/31/70"], "short_year_dash": ["01-13-21", "1-2-68"],
+        "month_name": ["02-Jan-2021", "31-DEC-21"], "month_name_slash": ["02/jan/2021", "02/Sep/2021 10:20:30.5"],
+        "month_name_time": ["02-Jan-2021 10:20", "13-Jan-2021 1:2:3.123456789"],
+        "slash_iso_time": ["2021/01/02T10:20:30", "2021/01/02 10:20:30.5"],
+        "us_dash_time": ["01-13-2021 10:20", "01-13-2021 10:20:30 PM"],
+        "us_seconds": ["01/13/2021 10:20:30", "1/13/2021 1:2:3"],
+        "spaced": [" 2021-01-02", "2021- 1- 3", "2021-01-0210:20:30", "2021-01-02   10:20:30"],
+        "leap_second": ["2021-12-31 23:59:60", "2021-01-02 10:20:60.5"],
+        "signed_year": ["+2021-01-02", "-2021-01-02", "+02021-01-03"],
+        "out_of_range": ["2021-01-02", "0001-01-01", "1-1-1", "2021-01-03"],
+    })
+    # each column: one ISO date and one value mltable reads in no layout, so the column stays strings
+    bad = {"us_fraction": "01/13/2021 10:20:30.5", "name_ampm": "02-Jan-2021 10:20 PM",
+           "full_month": "02-January-2021", "name_first": "Jan-02-2021", "lower_t": "2021-01-02t10:20:30",
+           "trailing_space": "2021-01-02 ", "impossible": "2021-02-30", "hour_24": "2021-01-02T24:00:00",
+           "year_day_month": "2021-13-01", "compact": "20210102", "iso_no_seconds_slash": "2021/01/02 10:20",
+           "us_zoned": "01/13/2021 10:20:30Z", "name_zoned": "02-Jan-2021 10:20:30Z"}
+    columns("csv/dates_not_layouts.csv", {name: ["2021-01-03", value] for name, value in bad.items()})
+    columns("csv/dates_mixed.csv", {
+        "mixed": ["2021-01-02", "01/13/2021", "2021/01/03", "13-01-2021", "2021-01-02 10:00:00"],
+        "mixed_more": ["02-Jan-2021", "2021-01-02T03:04:05Z", "01/13/21", "13/01/2021 10:20", "2021/01/02 10:20:30.5"],
+        # day or month first is decided per layout: slashed/dashed, with or without a time
+        "per_layout": ["13/01/2021", "01/13/2021 10:20", "13-01-2021", "01-13-2021 10:20 PM", "02/03/2021"],
+        "decided_later": ["01/02/2021", "05/06/2021", "2021-01-02", "31/12/2021", "07/08/2021"],
+        "conflict_among_others": ["13/01/2021", "2021-01-02", "12/31/2021", "2021/01/02"],
+        # 12/31/21 reads month first as %m/%d/%Y (year 21) against a day-first %d/%m/%Y: strings
+        "conflict_two_digit_year": ["13/12/2021", "12/31/21"],
+        "text_among": ["2021-01-02", "01/13/2021", "n/a"],
+        "ampm_beside_24h": ["01/13/2021 10:20 PM", "13/01/2021 22:20", "01/14/2021 10:20:30"],
+    })
+    columns("csv/dates_offsets.csv", {
+        "utc_words": ["2021-01-02T03:04:05Z", "2021-01-02T03:04:05z", "2021-01-02T03:04:05 Z",
+                      "2021-01-02T03:04:05UTC", "2021-01-02 03:04:05 utc"],
+        "compact": ["2021-01-02T03:04:05+0530", "2021-01-02T03:04:05-0000", "2021-01-02T03:04:05+05 30",
+                    "2021-01-02T03:04:05+05::30", "2021-01-02T03:04:05 +02:00"],
+        "with_naive": ["2021-01-02T03:04:05+02:00", "2021-01-02T03:04:05", "2021-01-02 03:04:05Z",
+                       "2021-01-02T03:04:05.5+0530", "2021-01-02"],
+        "extremes": ["2021-01-02T03:04:05+14:00", "2021-01-02T03:04:05-23:59", "2021/01/02 03:04:05.25-01:00",
+                     "2021/01/02T03:04:05Z"],
+        "hours_only": ["2021-01-02T03:04:05+02:00", "2021-01-02T03:04:05+05"],
+        "gmt": ["2021-01-02T03:04:05Z", "2021-01-02T03:04:05 GMT"],
+        "offset_24h": ["2021-01-02T03:04:05Z", "2021-01-02T03:04:05+24:00"],
+        "minutes_60": ["2021-01-02T03:04:05Z", "2021-01-02T03:04:05+05:60"],
+        "offset_then_z": ["2021-01-02T03:04:05Z", "2021-01-02T03:04:05+05:30Z"],
+    })
+    # read with sample_size 2: later values in layouts the sample lacks are NaT
+    columns("csv/dates_after_sample.csv", {
+        "iso": ["2021-01-02", "2021-01-03", "01/13/2021", "2021/01/02", "02-Jan-2021", "2021-02-30", "abc",
+                "2021-01-02T10:20:30Z"],
+        "day_first": ["13/01/2021", "01/02/2021", "12/31/2021", "01/02/2021 10:20", "1/2/21", "02/03/2021"],
+        "zoned": ["2021-01-02T10:20:30+02:00", "2021-01-02T10:20:30Z", "2021-01-02T10:20:30 UTC",
+                  "2021-01-02T10:20:30", "2021-01-02T10:20:30.5Z", "2021-01-02T10:20:30+05"],
+    })
+    # only the last value's layout is tried before rslex's list
+    columns("csv/dates_last_layout.csv", {
+        "repeat_decides": ["01/02/2021", "2021-01-02", "01/02/2021", "01/13/21"],
+        "last_layout_first": ["1/13/21", "2021-01-02", "1/14/21", "1/2/21"],
+        "conflict_only_with_last": ["13/12/2021", "2021-01-02", "12/31/21"],
+    })
+    # dates only beyond datetime64[ns] (13/01/21 and 1/2/21 read year first: years 13 and 1)
+    columns("csv/dates_out_of_range_only.csv", {"id": ["1", "2"], "year_one": ["0001-01-01"],
+                                                "year_first": ["13/01/21", "1/2/21"]})
+    # a value two of the column's layouts read: mltable tries them in a random order (a set's)
+    columns("csv/dates_layout_order.csv", {
+        "year_or_short_year": ["1/2/21", "1/13/21"],
+        "day_first_or_short_year": ["12/31/21", "13/12/2021"],
+        # 2021/05/15 leaves %Y/%m/%d as the last layout used: mltable tries it first for 31/05/99 (day 99: NaT)
+        "after_year_first": ["2021/05/15", "31/05/99"],
+    })
+
+
 def path_files() -> None:
     path_column_clash(HERE / "paths" / "clash")
     for rel, tag in [("a.csv", "a"), ("b.csv", "b"), ("C.csv", "C"), ("_under.csv", "_under"),
@@ -423,6 +506,7 @@ if __name__ == "__main__":
     for sub in ["csv", "paths", "parquet", "jsonl", "transform"]:
         shutil.rmtree(HERE / sub, ignore_errors=True)
     csv_files()
+    csv_date_layout_files()
     path_files()
     parquet_files()
     jsonl_files()

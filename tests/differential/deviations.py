@@ -104,12 +104,43 @@ DEVIATIONS["csv.ragged_take"] = Deviation(
 DEVIATIONS["csv.dates_ambiguous"] = Deviation(
     reason="mltable decides day or month first per layout (with or without a time) and gives None (or NaT) for "
            "every value of a layout whose values never tell (01/02/2021: data loss); tablekit reads them month "
-           "first unless another slashed date of the column can only be day first",
+           "first, or day first when the column's decided layouts all are",
     check=expect_frame(columns=["ambiguous", "ambiguous_time", "layouts"], dtypes=["datetime64[ns]"] * 3,
                        values={"ambiguous": [{"timestamp": "2021-01-02T00:00:00"}, {"timestamp": "2021-01-03T00:00:00"}],
                                "ambiguous_time": [{"timestamp": "2021-01-02T22:20:00"},
                                                   {"timestamp": "2021-03-04T22:20:00"}],
                                "layouts": [{"timestamp": "2021-12-31T10:20:30"}, {"timestamp": "2021-01-02T00:00:00"}]}))
+
+def _timestamps(*texts: str) -> list:
+    return [{"timestamp": text} for text in texts]
+
+
+DEVIATIONS["csv.dates_mixed_layouts"] = Deviation(
+    reason="as csv.dates_ambiguous, per layout: 01/02/2021 and 02-01-2021 are each the only value of their layout, "
+           "so mltable cannot tell day from month and gives NaT for them (data loss); tablekit reads them month "
+           "first, as it reads every slashed or dashed layout the values leave undecided. The column's other "
+           "layouts, its dtype and which values are dates are mltable's",
+    check=expect_frame(columns=["id", "d"], dtypes=["int64", "datetime64[ns]"],
+                       values={"d": _timestamps("2021-01-02T00:00:00", "2021-01-02T00:00:00", "2021-01-03T00:00:00",
+                                                "2021-02-01T00:00:00", "2021-01-02T10:00:00")}))
+DEVIATIONS["csv.dates_layout_order"] = Deviation(
+    reason="mltable reads a value with the layout of the last value it read, else with the column's other layouts "
+           "in a random order (a hash set's), and a value that the first layout whose shape fits reads as an "
+           "impossible date (day 99, month 31) is NaT whatever the others say: a value that two of the column's "
+           "layouts read (1/2/21 as year 1 or as 2021, 12/31/21 day first or with a two-digit year) changes from "
+           "run to run, and 31/05/99 right after 2021/05/15 is always NaT (data loss); tablekit reads each value "
+           "by the first layout, in rslex's order, that gives a datetime64[ns]",
+    check=expect_frame(columns=["year_or_short_year", "day_first_or_short_year", "after_year_first"],
+                       dtypes=["datetime64[ns]"] * 3,
+                       values={"year_or_short_year": _timestamps("2021-01-02T00:00:00", "2021-01-13T00:00:00"),
+                               "day_first_or_short_year": _timestamps("2021-12-31T00:00:00", "2021-12-13T00:00:00"),
+                               "after_year_first": _timestamps("2021-05-15T00:00:00", "1999-05-31T00:00:00")}))
+DEVIATIONS["csv.dates_out_of_range_only"] = Deviation(
+    reason="open, not deliberate: a column of dates that are all beyond datetime64[ns] is datetime64[ns] of NaT in "
+           "mltable (it holds the dates, then pandas cannot); tablekit holds them as nulls and a column without a "
+           "value is pandas object of None, as for a column with no value at all",
+    check=expect_frame(columns=["id", "year_one", "year_first"], dtypes=["int64", "object", "object"],
+                       values={"year_one": [None, None], "year_first": [None, None]}))
 
 # -- parquet ---------------------------------------------------------------------
 # types.parquet: one column per Arrow type, 3 rows

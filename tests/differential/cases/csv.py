@@ -108,6 +108,55 @@ CASES = {
     "dates_ambiguous": Case(
         _read("dates_ambiguous.csv"),
         note="a slashed layout whose values never tell day from month: mltable gives None for every value"),
+    "dates_mixed_layouts": Case(
+        _read("dates_mixed_layouts.csv"),
+        note="issue 19: ISO, slashed, slashed ISO, dashed and ISO with time in one column: datetimes; the slashed "
+             "and dashed layouts' only values read either way, so mltable gives NaT for them"),
+    "dates_mixed": Case(
+        _read("dates_mixed.csv"),
+        note="layouts mixed in a column are datetimes, each value by its layout; day or month first decided per "
+             "layout (slashed/dashed, with or without a time) by its first value that reads one way only; one "
+             "layout read both ways, or a value in no layout, makes strings"),
+    "dates_layouts": Case(
+        _read("dates_layouts.csv"),
+        note="dashed US and day-first dates, two-digit years (68 -> 2068, 70 -> 1970), month names any case "
+             "(31-DEC-21 is year 21 in the %d-%b-%Y layout 02-Jan-2021 started: NaT), "
+             "slashed ISO with times, AM/PM, spaces before numbers, leap seconds, signed years, years 1 -> NaT"),
+    "dates_not_layouts": Case(
+        _read("dates_not_layouts.csv"),
+        note="values in no layout of mltable's make the column strings: US with a fraction, month name with AM/PM, "
+             "full month names, lower-case t, a trailing space, Feb 30, hour 24, year-day-month, slashed ISO "
+             "without seconds, zoned US and month-name times"),
+    "dates_offsets": Case(
+        _read("dates_offsets.csv"),
+        note="offsets as UTC: Z, z, UTC any case, spaces before, +0530, '+05 30', +14:00, -23:59, beside naive "
+             "times and dates; +05, GMT, +24:00, +05:60, an offset then Z: strings"),
+    "dates_after_sample": Case(
+        _read("dates_after_sample.csv", "infer_column_types={'sample_size': 2}"),
+        note="values after the sample in layouts the sample lacks (or read the other way round) are NaT; Z and "
+             "UTC after the sample read as the sample's offset layout"),
+    "dates_last_layout": Case(
+        "mltable.from_delimited_files([{'file': 'csv/dates_last_layout.csv'}])"
+        ".keep_columns(['repeat_decides', 'last_layout_first']).to_pandas_dataframe()",
+        note="a value is tried in the previous value's layout, then rslex's list: 01/13/21 right after 01/02/2021 "
+             "decides %m/%d/%Y (year 21: NaT), so 01/02/2021 repeated matters; 1/2/21 right after 1/14/21 is "
+             "%m/%d/%y, not the list's first %Y/%m/%d"),
+    "dates_last_layout_conflict": Case(
+        "mltable.from_delimited_files([{'file': 'csv/dates_last_layout.csv'}])"
+        ".keep_columns(['conflict_only_with_last']).to_pandas_dataframe()",
+        compare_values=False,
+        note="12/31/21 after 13/12/2021 makes strings (%d/%m/%Y read the other way round), after 2021-01-02 it "
+             "starts %m/%d/%y: datetimes (its value depends on mltable's random layout order)"),
+    "dates_out_of_range_only": Case(
+        _read("dates_out_of_range_only.csv"),
+        note="columns whose every date is beyond datetime64[ns] (0001-01-01; 13/01/21 and 1/2/21 read year first): "
+             "datetime64[ns] of NaT in mltable"),
+    "dates_layout_order": Case(
+        _read("dates_layout_order.csv"),
+        note="a value that two of the column's layouts read (1/2/21 as %Y/%m/%d or %m/%d/%y): mltable tries the "
+             "layout of the last value it read first, then the others in a random order, and stops at the first "
+             "whose shape fits even if its date is impossible, so its values change from run to run, or are NaT "
+             "after a value of the other layout (31/05/99 after 2021/05/15)"),
     # ---------------------------------------------------------------- bools
     "bools": Case(
         _read("bools.csv"),
