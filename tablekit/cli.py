@@ -288,7 +288,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     reading = argparse.ArgumentParser(add_help=False)
-    reading.add_argument("table", metavar="TABLE")
+    reading.add_argument("table", metavar="TABLE", help="a file, a folder, a quoted glob pattern, an MLTable folder "
+                         "or file, or an azureml:// URI")
     group = reading.add_argument_group("reading the table")
     group.add_argument("--format", choices=["csv", "tsv", "parquet", "jsonl", "mltable"],
                        help="the files' format (default: from the extension)")

@@ -45,7 +45,10 @@ def test_datastore_add_list_show_remove(home, tmp_path, capsys):
     assert lines[2].split()[:2] == ["workspaceblobstore", "LocalFolder"]
     status, out, _ = run(capsys, "datastore", "show", "scratch", "--json")
     shown = json.loads(out)
-    assert (shown["name"], shown["default"], shown["url"]) == ("scratch", "true", str(tmp_path / "scratch"))
+    assert (shown["name"], shown["default"], shown["url"]) == ("scratch", True, str(tmp_path / "scratch"))
+    listed = json.loads(run(capsys, "datastore", "list", "--json")[1])
+    assert [row["default"] for row in listed] == [True, False]  # JSON booleans, not '*' and ''
+    assert "default:    true" in run(capsys, "datastore", "show", "scratch")[1]
     assert run(capsys, "datastore", "remove", "scratch")[0] == 1  # the default cannot go
     assert run(capsys, "datastore", "add", "other", "--folder", str(tmp_path / "o"), "--default")[0] == 0
     assert run(capsys, "datastore", "remove", "scratch")[0] == 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Dict, List, Optional, Sequence
 
@@ -28,14 +29,21 @@ def _workspace(args) -> Workspace:
     return Workspace(home=args.home)
 
 
-def _print_rows(rows: List[Dict[str, str]], columns: Sequence[str], as_json: bool) -> None:
+def _cell(value) -> str:
+    """A value in a text table: a flag shows as * (set) or nothing; JSON keeps true and false."""
+    if isinstance(value, bool):
+        return "*" if value else ""
+    return str(value)
+
+
+def _print_rows(rows: List[Dict[str, object]], columns: Sequence[str], as_json: bool) -> None:
     if as_json:
         print(json.dumps(rows, indent=2))
         return
-    widths = {c: max([len(c)] + [len(str(row.get(c, ""))) for row in rows]) for c in columns}
+    widths = {c: max([len(c)] + [len(_cell(row.get(c, ""))) for row in rows]) for c in columns}
     print("  ".join(c.upper().ljust(widths[c]) for c in columns).rstrip())
     for row in rows:
-        print("  ".join(str(row.get(c, "")).ljust(widths[c]) for c in columns).rstrip())
+        print("  ".join(_cell(row.get(c, "")).ljust(widths[c]) for c in columns).rstrip())
 
 
 def _print_fields(fields: Dict[str, object], as_json: bool) -> None:
@@ -44,7 +52,7 @@ def _print_fields(fields: Dict[str, object], as_json: bool) -> None:
         return
     width = max(len(k) for k in fields)
     for key, value in fields.items():
-        print(f"{key + ':':<{width + 1}} {json.dumps(value) if isinstance(value, dict) else value}")
+        print(f"{key + ':':<{width + 1}} {json.dumps(value) if isinstance(value, (dict, bool)) else value}")
 
 
 def _secret(value: Optional[str]) -> Optional[str]:
@@ -67,7 +75,7 @@ def _split(value: str, what: str) -> List[str]:
 # -- datastore -------------------------------------------------------------------
 
 def cmd_datastore_list(args) -> None:
-    rows = [{"name": ds.name, "type": ds.datastore_type, "url": redact(ds.url), "default": "*" if ds.is_default else ""}
+    rows = [{"name": ds.name, "type": ds.datastore_type, "url": redact(ds.url), "default": ds.is_default}
             for ds in _workspace(args).datastores.values()]
     _print_rows(rows, ["name", "type", "default", "url"], args.json)
 
@@ -82,6 +90,8 @@ def cmd_datastore_add(args) -> None:
     azure = {"protocol": args.protocol, "endpoint": args.endpoint, "account_url": args.account_url,
              "secret_store": args.secret_store, **common}
     if args.folder:
+        if not os.path.isdir(args.folder):  # register_local_folder makes it: say so rather than silently
+            print(f"the folder {args.folder} does not exist; created it", file=sys.stderr)
         ds = Datastore.register_local_folder(ws, args.name, args.folder, **common)
     elif args.url:
         ds = Datastore.register_http(ws, args.name, args.url, **common)
@@ -224,7 +234,9 @@ def add_catalog_commands(commands) -> None:
     register.add_argument("path", help="an azureml datastore URI, a storage URL, or a local file/folder "
                                        "(uploaded to the default datastore)")
     register.add_argument("--version", help="(default: one more than the highest numeric version)")
-    register.add_argument("--type", choices=ASSET_TYPES, default="mltable")
+    register.add_argument("--type", choices=ASSET_TYPES, default="mltable",
+                          help="what PATH is: an MLTable folder (mltable, the default), one file (uri_file) or "
+                               "a folder of files (uri_folder)")
     register.add_argument("--description")
     register.add_argument("--tag", action="append", metavar="KEY=VALUE")
     register.set_defaults(run=cmd_asset_register)

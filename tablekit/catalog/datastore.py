@@ -216,7 +216,7 @@ class Datastore:
     def describe(self) -> Dict[str, str]:
         """What ``tablekit datastore show`` prints: no secret, only where it is kept."""
         info = {"name": self.name, "type": self.datastore_type, "url": redact(self.url), "credential": self.credential,
-                "default": str(self.is_default).lower(), "created": self._record.created_at}
+                "default": self.is_default, "created": self._record.created_at}
         info.update({k: v for k, v in sorted(self._record.properties.items())})
         return info
 
