@@ -91,7 +91,8 @@ def _path_entry(path: str, given_format: Optional[str]):
         kind = "file"
         fmt = given_format or _format_of_names([path], f"'{path}'")
     else:
-        raise CommandError(f"'{path}' does not exist")
+        where = "" if os.path.isabs(path) else f" (looked for as {os.path.abspath(path)})"
+        raise CommandError(f"'{path}' does not exist{where}")
     return {kind: path}, fmt
 
 
@@ -356,6 +357,18 @@ def as_flags(message: str) -> str:
     return message.replace("use {'folder': ...} for folders", "give the folder itself as TABLE")
 
 
+def _parquet_read_as_text(args: argparse.Namespace, message: str) -> str:
+    """A parquet file read as text fails to decode: say what it is rather than suggest an encoding."""
+    path = getattr(args, "table", "")
+    if getattr(args, "format", None) in ("csv", "tsv", "jsonl") and "Error attempting to decode" in message \
+            and os.path.isfile(path):
+        with open(path, "rb") as head:
+            if head.read(4) == b"PAR1":
+                return f"'{path}' is a parquet file, not {args.format} text: use --format parquet (or leave " \
+                       "--format out: the extension decides)"
+    return message
+
+
 def _expanded_glob(parser: argparse.ArgumentParser, argv) -> None:
     """An unquoted glob the shell expanded arrives as many file names: say to quote it."""
     args, extra = parser.parse_known_args(argv)
@@ -379,7 +392,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 0
     except (CommandError, MLTableError, OSError, UnknownColumnWarning) as exc:
         message = exc.as_error() if isinstance(exc, UnknownColumnWarning) else getattr(exc, "message", None) or str(exc)
-        print(f"tablekit {args.command}: error: {as_flags(message)}", file=sys.stderr)
+        print(f"tablekit {args.command}: error: {as_flags(_parquet_read_as_text(args, message))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -184,6 +184,10 @@ def test_errors_speak_flags_and_quoting(data, run):
     assert status == 1 and "--encoding latin1" in err and "encoding=" not in err
     status, _, err = run("show", data / "sales.csv", data / "events.jsonl")  # what an unquoted glob becomes
     assert status == 2 and "quote it" in err
+    status, _, err = run("show", data / "pq" / os.listdir(data / "pq")[0], "--format", "csv")
+    assert status == 1 and "is a parquet file, not csv text: use --format parquet" in err and "latin1" not in err
+    status, _, err = run("show", "no/such.csv")
+    assert status == 1 and "(looked for as " in err  # names the folder it was resolved against
     assert as_flags("pass overwrite=True to replace it") == "pass --overwrite to replace it"
     assert as_flags("use secret_store='plaintext'") == "use --secret-store plaintext"
 

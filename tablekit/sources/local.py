@@ -75,6 +75,9 @@ def walk_in_directory_order(folder: str) -> Iterator[str]:
 class LocalSource:
     def list(self, entry, base_dir: str, check_files: bool = True) -> Iterator[Tuple[str, str, int]]:
         path = local_path(entry.value, base_dir)
+        # a relative path that is not there: say where it was looked for (the folder it is relative to)
+        where = "" if os.path.isabs(entry.value) or ":" in entry.value or entry.value.startswith("~") \
+            else f" (a relative path: looked for as {path})"
         if entry.kind == "file":
             if not os.path.isfile(path):
                 if not check_files:  # from_paths lists the entry without opening it, as mltable does
@@ -82,19 +85,19 @@ class LocalSource:
                     return
                 if os.path.isdir(path):
                     raise wrong_kind(entry.value, "is a directory (os error 21); use {'folder': ...} for folders")
-                raise not_found("file", entry.value)
+                raise not_found("file", entry.value, where)
             yield path, path, os.path.getsize(path)
         elif entry.kind == "folder":
             if os.path.isfile(path):
                 raise wrong_kind(entry.value, "is not a directory (os error 20); use {'file': ...} for files")
             if not os.path.isdir(path):
-                raise not_found("folder", entry.value)
+                raise not_found("folder", entry.value, where)
             for p in walk_in_directory_order(path):
                 yield p, p, os.path.getsize(p)
         else:  # pattern
             matches = sorted(p for p in _glob(path) if os.path.isfile(p))
             if not matches:
-                raise not_found("pattern", entry.value, " (no file matches it)")
+                raise not_found("pattern", entry.value, " (no file matches it)" + where)
             for p in matches:
                 yield p, p, os.path.getsize(p)
 
