@@ -61,11 +61,16 @@ def streams(plan: PhysicalPlan) -> bool:
     if not isinstance(scan.read, (ReadDelimited, ReadJsonLines)):
         return False
     sampled = scan.sample is not None or any(isinstance(s, (Sample, TakeRandomSample)) for s in row_steps)
-    taken = scan.limit is not None or any(isinstance(s, Take) for s in row_steps)
+    taken = _takes(plan)
     skipped = bool(scan.offset) or any(isinstance(s, Skip) for s in row_steps)
     filtered_json = isinstance(scan.read, ReadJsonLines) and (
         scan.predicate is not None or any(isinstance(s, Filter) for s in plan.steps))
     return sampled or skipped or filtered_json or (taken and not heads_only(scan))
+
+
+def _takes(plan: PhysicalPlan) -> bool:
+    """Whether a take bounds the plan's rows (pushed into the scan or left among the steps)."""
+    return plan.scan.limit is not None or any(isinstance(step, Take) for step in plan.steps)
 
 
 def execute(plan: PhysicalPlan, progress: Progress = SILENT) -> Result:
@@ -112,8 +117,7 @@ def _unless_invalid_line(run: Callable[[], T], plan: PhysicalPlan, progress: Pro
     try:
         return run()
     except MLTableError as invalid:
-        if not is_invalid_line(invalid) or (plan.scan.limit is None
-                                            and not any(isinstance(step, Take) for step in plan.steps)):
+        if not is_invalid_line(invalid) or not _takes(plan):
             raise
         try:
             streamed = collect_stream(plan, progress)

@@ -20,7 +20,7 @@ import pyarrow as pa
 from tablekit.engine import parquet, sample
 from tablekit.engine.partition_values import ERRORS, check_filter
 from tablekit.errors import ErrorCode, UnknownColumnWarning, UserErrorException, data_error
-from tablekit.expr import columns_read, compile_filter, parse_filter
+from tablekit.expr import compile_filter, parse_filter, referenced_columns
 from tablekit.plan.nodes import Scan
 from tablekit.sources import SourceFile
 
@@ -45,8 +45,9 @@ class SchemaChanged(UserErrorException):
 
 def compile_predicate(expression: str, schema) -> pl.Expr:
     columns = {k: v for k, v in schema.items() if k not in HIDDEN}
-    warn_unknown_columns(sorted(columns_read(expression) or ()), list(columns), "filter")
-    return compile_filter(parse_filter(expression), columns)
+    node = parse_filter(expression)  # once: a streamed filter compiles again for every partition
+    warn_unknown_columns(sorted(referenced_columns(node)), list(columns), "filter")
+    return compile_filter(node, columns)
 
 
 def warn_unknown_columns(names: Sequence[str], available: Sequence[str], step: str) -> None:

@@ -29,6 +29,7 @@ import polars as pl
 
 from tablekit.engine.blocks import Block
 from tablekit.engine.delimited import read_head_bytes
+from tablekit.engine.frames import conform
 from tablekit.engine.jsonl_fast import UINT64_MAX, FastRead
 from tablekit.engine.text import decode, is_utf8_family
 from tablekit.errors import ErrorCode, UserErrorException, data_error, no_columns_error
@@ -389,11 +390,6 @@ def conform_block(frame: pl.DataFrame, types: Dict[str, pl.DataType]) -> pl.Data
     if frame.width == 0:  # a block of {} lines (literals would make one row of any number)
         return pl.DataFrame([pl.Series(name, [None] * frame.height, dtype=dtype) for name, dtype in types.items()]) \
             if types else frame
-    nulls, columns = [], []
-    for name, dtype in types.items():
-        have = frame.schema.get(name)
-        if have is None or (have != pl.Null and _json_kind(have) != _json_kind(dtype)):
-            nulls.append(pl.lit(None, dtype=dtype).alias(name))
-        columns.append(pl.col(name).cast(dtype, strict=False) if have is not None and have != dtype else pl.col(name))
-    # nulls through with_columns: a select of literals alone would make one row, not the block's
-    return frame.with_columns(nulls).select(columns)
+    other_kind = [name for name, have in frame.schema.items()
+                  if name in types and have != pl.Null and _json_kind(have) != _json_kind(types[name])]
+    return conform(frame.drop(other_kind), pl.Schema(types))  # those columns come back as nulls
